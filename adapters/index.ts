@@ -1,0 +1,5 @@
+import type { Adapter } from '../src/sdk/adapter.ts';
+import jukiStandardCsv from './juki-standard-csv/adapter.ts';
+
+/** Every adapter the hub ships, listed explicitly (no discovery by file name). */
+export const adapters: readonly Adapter[] = [jukiStandardCsv];

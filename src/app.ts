@@ -1,0 +1,145 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { adapters as shippedAdapters } from '../adapters/index.ts';
+import type { Config } from './config/env.ts';
+import { type ImportOptions, type ImportSource, type IngestDeps, runImport } from './ingest/run-import.ts';
+import { serverOptions } from './logger.ts';
+import { type MappingCatalog, requireMappingCatalog } from './mapping/catalog.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+import { healthRoutes } from './routes/health.ts';
+import { v1Routes } from './routes/v1/index.ts';
+import { allSchemas } from './schemas/index.ts';
+import type { Adapter } from './sdk/adapter.ts';
+import { type AdapterRegistry, createAdapterRegistry } from './sdk/registry.ts';
+import { type AuditRepository, createAuditRepository } from './store/audit-repo.ts';
+import { createStore, type Store } from './store/db.ts';
+import { createImportsRepository, type ImportsRepository } from './store/imports-repo.ts';
+import { createPersonsRepository, type PersonsRepository } from './store/persons-repo.ts';
+
+export interface Hub {
+  config: Config;
+  store: Store;
+  adapters: AdapterRegistry;
+  mappings: MappingCatalog;
+  persons: PersonsRepository;
+  imports: ImportsRepository;
+  audit: AuditRepository;
+  metrics: Metrics;
+  importFile(source: ImportSource, options: ImportOptions): ReturnType<typeof runImport>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    hub: Hub;
+  }
+}
+
+export type App = FastifyInstance;
+
+export interface BuildOptions {
+  adapters?: readonly Adapter[];
+  /** An already opened store (the CLI shares one between commands). */
+  store?: Store;
+}
+
+/**
+ * Builds the hub: store (migrated), adapters, mappings (validated), and the HTTP app. Used by
+ * `serve`, the CLI and the tests alike; only `src/server.ts` listens. Closing the app closes
+ * the store.
+ */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  const app = Fastify(serverOptions(config.logLevel)).withTypeProvider<TypeBoxTypeProvider>();
+  const adapters = createAdapterRegistry(options.adapters ?? shippedAdapters);
+  const mappings = requireMappingCatalog(
+    config.mappingsDir,
+    adapters.list().map((a) => a.manifest.id),
+  );
+  const store =
+    options.store ??
+    (await createStore({
+      dataDir: config.dataDir,
+      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+      ...(config.databaseSchema ? { databaseSchema: config.databaseSchema } : {}),
+    }));
+  try {
+    await store.migrate();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const imports = createImportsRepository(store.db);
+  // Only one embedded process uses a PGlite folder, so a `running` run left there is dead.
+  if (store.kind === 'pglite') await imports.failInterrupted();
+  const metrics = createMetrics();
+  const ingestDeps: IngestDeps = { db: store.db, adapters, mappings, log: app.log };
+  const hub: Hub = {
+    config,
+    store,
+    adapters,
+    mappings,
+    persons: createPersonsRepository(store.db),
+    imports,
+    audit: createAuditRepository(store.db),
+    metrics,
+    async importFile(source, importOptions) {
+      const run = await runImport(ingestDeps, source, importOptions);
+      metrics.importsTotal.inc({ adapter: run.adapter, status: run.status });
+      metrics.importRows.inc({ adapter: run.adapter, outcome: 'rejected' }, run.counts.rejected);
+      metrics.importRows.inc(
+        { adapter: run.adapter, outcome: 'accepted' },
+        run.counts.read - run.counts.rejected,
+      );
+      return run;
+    },
+  };
+  app.decorate('hub', hub);
+  if (!options.store) app.addHook('onClose', async () => store.close());
+
+  for (const schema of allSchemas) app.addSchema(schema);
+  await app.register(errorsPlugin);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'madoguchi-hub',
+        version: '1',
+        description:
+          '書かないワンストップ窓口の連携ハブ: 基幹システムのデータを正準モデルで提供し、受付結果を各システムへ戻す。',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+      tags: [
+        { name: 'imports', description: '取込' },
+        { name: 'residents', description: '住民・世帯' },
+        { name: 'operations', description: '運用' },
+      ],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) || `def-${i}` },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(authPlugin, {
+    apiKeys: config.apiKeys,
+    visitBelongsTo: async (visitId, clientId) =>
+      !!(await store.db
+        .selectFrom('visits')
+        .select('id')
+        .where('id', '=', visitId)
+        .where('client_id', '=', clientId)
+        .executeTakeFirst()),
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequests.inc({
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    });
+  });
+  await app.register(healthRoutes);
+  await app.register(v1Routes, { prefix: '/v1' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { adapters } from '../../adapters/index.ts';
+import { buildApp } from '../app.ts';
+import { type Config, loadConfig } from '../config/env.ts';
+import { HubError } from '../errors.ts';
+import { fileSource } from '../ingest/sources.ts';
+import { loadMappingCatalog } from '../mapping/catalog.ts';
+import { formatIssue } from '../mapping/yaml-file.ts';
+import { encodingFromName } from '../parsers/decode.ts';
+import { startServer } from '../server.ts';
+import { openApiText, writeMappingSchemas } from './generate.ts';
+
+const usage = `madoguchi-hub <command>
+
+  serve                              HTTP API and schedules
+  import --adapter ID [--json] [--encoding E] [--mode full|delta] FILE...
+                                     import files now
+  validate                           check mappings, code tables, forms and rules
+  openapi                            write openapi/openapi.json (and mappings/schema/*.json)
+  jobs list | jobs run NAME          schedules and an immediate run
+  demo                               import the sample data and serve (prints a demo API key)
+
+Configuration comes from the environment (PORT, HOST, HUB_DATA_DIR, DATABASE_URL,
+HUB_API_KEYS, HUB_CONFIG, LOG_LEVEL); see README.md.`;
+
+class UsageError extends Error {}
+
+const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+
+/** Runs one command; resolves to the process exit code (0 ok, 1 failed, 2 bad usage). */
+export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        await startServer(loadConfig());
+        return -1;
+      case 'import':
+        return await importCommand(rest, out, err);
+      case 'validate':
+        return validateCommand(out, err);
+      case 'openapi':
+        return await openapiCommand(out);
+      case 'jobs':
+        return jobsCommand(rest, out);
+      case 'demo':
+        return await demoCommand(out);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out.write(`${usage}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`不明なコマンドです: ${command}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`${e.message}\n\n${usage}\n`);
+      return 2;
+    }
+    if (e instanceof HubError) {
+      err.write(`${e.code}: ${e.message}\n`);
+      return e.code === 'HUB_ERR_ADAPTER_UNKNOWN' || e.code === 'HUB_ERR_ENCODING_UNSUPPORTED' ? 2 : 1;
+    }
+    throw e;
+  }
+}
+
+async function importCommand(
+  args: string[],
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<number> {
+  let parsed: ReturnType<typeof parseImportArgs>;
+  try {
+    parsed = parseImportArgs(args);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (!values.adapter) throw new UsageError('--adapter ID を指定してください');
+  if (positionals.length === 0) throw new UsageError('取り込むファイルを指定してください');
+  const encoding = values.encoding ? encodingFromName(values.encoding) : undefined;
+  if (values.encoding && !encoding)
+    throw new HubError('HUB_ERR_ENCODING_UNSUPPORTED', { encoding: values.encoding });
+  if (values.mode && values.mode !== 'full' && values.mode !== 'delta')
+    throw new UsageError('--mode は full か delta です');
+  for (const f of positionals) if (!existsSync(f)) throw new UsageError(`ファイルがありません: ${f}`);
+  const config = loadConfig(process.env, {
+    logLevel: values.json ? 'silent' : (process.env.LOG_LEVEL as Config['logLevel']) || 'warn',
+  });
+  const app = await buildApp(config);
+  let failed = false;
+  try {
+    app.hub.adapters.reader(values.adapter);
+    for (const file of positionals) {
+      const run = await app.hub.importFile(await fileSource(file), {
+        adapter: values.adapter,
+        ...(encoding ? { encoding } : {}),
+        ...(values.mode ? { mode: values.mode as 'full' | 'delta' } : {}),
+      });
+      if (run.status === 'failed') failed = true;
+      const rejects = (await app.hub.imports.rejects(run.id, 500, 0)).items.map((r) => ({
+        line: r.line,
+        column: r.column ?? null,
+        field: r.field ?? null,
+        code: r.code,
+        message: r.message,
+      }));
+      if (values.json) {
+        out.write(
+          `${JSON.stringify({ id: run.id, adapter: run.adapter, file, sha256: run.sha256, status: run.status, counts: run.counts, ...(run.error ? { error: run.error } : {}), rejects })}\n`,
+        );
+      } else {
+        const c = run.counts;
+        out.write(
+          `${file}: ${run.status} (読込 ${c.read}, 追加 ${c.inserted}, 更新 ${c.updated}, 変更なし ${c.unchanged}, 却下 ${c.rejected}, 対象外 ${c.skipped}, 不在 ${c.missing}) ${run.id}\n`,
+        );
+        if (run.error) err.write(`  ${run.error.code}: ${run.error.message}\n`);
+        for (const r of rejects.slice(0, 20))
+          err.write(
+            `  ${file}:${r.line}${r.column ? `:${r.column}` : ''} ${r.field ?? ''} ${r.code}: ${r.message}\n`,
+          );
+        if (rejects.length > 20)
+          err.write(`  … 他 ${run.counts.rejected - 20} 件（GET /v1/imports/${run.id}/rejects）\n`);
+      }
+    }
+  } finally {
+    await app.close();
+  }
+  return failed ? 1 : 0;
+}
+
+function parseImportArgs(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      adapter: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      encoding: { type: 'string' },
+      mode: { type: 'string' },
+    },
+  });
+}
+
+function validateCommand(out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
+  const config = loadConfig();
+  const result = loadMappingCatalog(
+    config.mappingsDir,
+    adapters.map((a) => a.manifest.id),
+  );
+  for (const issue of result.issues) err.write(`${formatIssue(issue)}\n`);
+  if (result.issues.length > 0) {
+    err.write(`${result.issues.length} 件の問題があります\n`);
+    return 1;
+  }
+  out.write(`ok: ${result.files.length} files\n`);
+  return 0;
+}
+
+async function openapiCommand(out: NodeJS.WritableStream): Promise<number> {
+  const config = loadConfig(
+    { ...process.env, HUB_DATA_DIR: 'memory://', DATABASE_URL: '' },
+    { logLevel: 'silent' },
+  );
+  const app = await buildApp(config);
+  try {
+    const file = path.join(projectRoot, 'openapi', 'openapi.json');
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, await openApiText(app));
+    out.write(`wrote ${path.relative(process.cwd(), file)}\n`);
+    for (const f of await writeMappingSchemas(config.mappingsDir))
+      out.write(`wrote ${path.relative(process.cwd(), f)}\n`);
+  } finally {
+    await app.close();
+  }
+  return 0;
+}
+
+function jobsCommand(args: string[], out: NodeJS.WritableStream): number {
+  const [sub, name] = args;
+  if (sub === 'list') {
+    out.write('ジョブは設定されていません（HUB_CONFIG の schedules）\n');
+    return 0;
+  }
+  if (sub === 'run' && name) throw new UsageError(`ジョブ ${name} はありません`);
+  throw new UsageError('jobs list | jobs run NAME');
+}
+
+async function demoCommand(out: NodeJS.WritableStream): Promise<number> {
+  const env = { ...process.env };
+  env.HUB_DATA_DIR ??= path.resolve('data');
+  let demoKey: string | undefined;
+  if (!env.HUB_API_KEYS) {
+    demoKey = `demo-${randomBytes(16).toString('hex')}`;
+    env.HUB_API_KEYS = JSON.stringify([{ id: 'demo', key: demoKey, scopes: ['admin'] }]);
+  }
+  const config: Config = loadConfig(env);
+  const app = await buildApp(config);
+  const sample = path.join(projectRoot, 'fixtures', 'juki-standard-csv', 'resident_table.csv');
+  const run = await app.hub.importFile(await fileSource(sample), { adapter: 'juki-standard-csv' });
+  await startServer(config, app);
+  const base = `http://${config.host}:${config.port}`;
+  const lines = [
+    '',
+    `madoguchi-hub demo: ${base}  (data: ${config.databaseUrl ? 'PostgreSQL' : config.dataDir})`,
+    `  sample import: ${run.status}, ${run.counts.read} rows (${run.id})`,
+    `  API docs:      ${base}/docs`,
+  ];
+  if (demoKey) lines.push(`  demo API key:  ${demoKey}   (scope admin; this run only)`);
+  lines.push(
+    `  try:          curl -H 'Authorization: Bearer ${demoKey ?? '<key>'}' -H 'X-Purpose: demo' '${base}/v1/residents?kana=%E3%81%93%E3%81%86%E3%81%AE'`,
+    '',
+  );
+  out.write(`${lines.join('\n')}\n`);
+  return -1;
+}
+
+const isMain =
+  process.argv[1] &&
+  path.resolve(process.argv[1]).replace(/\.ts$/, '') ===
+    path.resolve(import.meta.filename).replace(/\.ts$/, '');
+if (isMain || process.env.MADOGUCHI_HUB_CLI === '1') {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (e: unknown) => {
+      process.stderr.write(`HUB_ERR_INTERNAL: ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

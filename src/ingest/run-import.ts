@@ -1,0 +1,477 @@
+import { Value } from '@sinclair/typebox/value';
+import type { FastifyBaseLogger } from 'fastify';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { errorMessage, HubError, InputError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { MappingCatalog } from '../mapping/catalog.ts';
+import type { CompiledMapping } from '../mapping/compile.ts';
+import { kanaKey, nameKey } from '../normalize/kana.ts';
+import type { Encoding } from '../parsers/decode.ts';
+import { Address } from '../schemas/address.ts';
+import { HubDate, type Provenance } from '../schemas/common.ts';
+import type { ImportCounts, ImportRun } from '../schemas/import-run.ts';
+import { PersonName, PersonRecord, PersonStatus } from '../schemas/person.ts';
+import type { ReadItem } from '../sdk/adapter.ts';
+import type { AdapterRegistry } from '../sdk/registry.ts';
+import {
+  createImportsRepository,
+  emptyCounts,
+  insertRejects,
+  type RejectInput,
+} from '../store/imports-repo.ts';
+import type { Database, NewPersonRow } from '../store/types.ts';
+import { recordHash } from './record-hash.ts';
+
+/** One input file: its name, size and SHA-256 known up front, its bytes streamed on demand. */
+export interface ImportSource {
+  fileName: string;
+  bytes: number;
+  sha256: string;
+  open(): AsyncIterable<Uint8Array>;
+}
+
+export interface ImportOptions {
+  adapter: string;
+  encoding?: Encoding;
+  mode?: 'full' | 'delta';
+  clientId?: string;
+  config?: Record<string, unknown>;
+}
+
+export interface IngestDeps {
+  db: Kysely<Database>;
+  adapters: AdapterRegistry;
+  mappings: MappingCatalog;
+  log: FastifyBaseLogger;
+  batchSize?: number;
+}
+
+/** Rejects of a failed run are kept in memory up to this many, to be stored after the rollback. */
+const FAILED_RUN_REJECTS_KEPT = 1000;
+const references = [HubDate, Address, PersonName, PersonStatus];
+
+/**
+ * Imports one file: a run row first, then every record in one transaction, so a file that
+ * fails (bad trailer, unreadable) leaves stored data as it was. The same bytes imported again
+ * give an `unchanged` run that writes no data. Rows are mapped and written in batches; memory
+ * does not grow with the file.
+ */
+export async function runImport(
+  deps: IngestDeps,
+  source: ImportSource,
+  options: ImportOptions,
+): Promise<ImportRun> {
+  const { db, log } = deps;
+  const reader = deps.adapters.reader(options.adapter);
+  const entity = reader.manifest.entities[0]!;
+  const mapping = deps.mappings.get(options.adapter, entity);
+  if (!mapping) {
+    throw new HubError('HUB_ERR_MAPPING', {
+      message: `mappings/${options.adapter}/${entity}.mapping.yaml がありません`,
+    });
+  }
+  const imports = createImportsRepository(db);
+  const startedAt = new Date();
+  const id = newId('imp');
+  const base = {
+    id,
+    adapter: options.adapter,
+    file_name: source.fileName,
+    sha256: source.sha256,
+    bytes: source.bytes,
+    client_id: options.clientId ?? null,
+    started_at: startedAt,
+  };
+
+  const earlier = await imports.findSucceeded(options.adapter, source.sha256);
+  if (earlier) {
+    await db
+      .insertInto('import_runs')
+      .values({
+        ...base,
+        encoding: earlier.encoding,
+        encoding_detected: earlier.encoding_detected,
+        mode: earlier.mode,
+        status: 'unchanged',
+        duplicate_of: earlier.id,
+        counts: JSON.stringify(emptyCounts()),
+        finished_at: new Date(),
+      })
+      .execute();
+    log.info({ importId: id, duplicateOf: earlier.id }, 'import skipped: same bytes already imported');
+    return (await imports.get(id))!;
+  }
+
+  await db
+    .insertInto('import_runs')
+    .values({
+      ...base,
+      mode: options.mode ?? 'full',
+      status: 'running',
+      counts: JSON.stringify(emptyCounts()),
+    })
+    .execute();
+
+  const state = new RunState(id, options.adapter, source.fileName, startedAt);
+  try {
+    await db.transaction().execute(async (trx) => {
+      await ingestRecords(
+        trx,
+        deps,
+        mapping,
+        reader.read(source.open(), {
+          fileName: source.fileName,
+          ...(options.encoding ? { encoding: options.encoding } : {}),
+          ...(options.mode ? { mode: options.mode } : {}),
+          config: options.config ?? {},
+        }),
+        state,
+        deps.batchSize ?? 500,
+      );
+      await trx
+        .updateTable('import_runs')
+        .set({
+          status: 'succeeded',
+          counts: JSON.stringify(state.counts),
+          mode: state.mode,
+          encoding: state.encoding ?? null,
+          encoding_detected: state.encodingDetected ?? null,
+          finished_at: new Date(),
+        })
+        .where('id', '=', id)
+        .execute();
+    });
+  } catch (error) {
+    const failure =
+      error instanceof InputError
+        ? {
+            line: error.line,
+            ...(error.column !== undefined ? { column: error.column } : {}),
+            ...(error.field !== undefined ? { field: error.field } : {}),
+            code: error.code,
+            message: `${source.fileName}: ${error.line > 0 ? `${error.line}行目: ` : ''}${error.message}`,
+          }
+        : { line: 0, code: 'HUB_ERR_INTERNAL', message: errorMessage('HUB_ERR_INTERNAL', { requestId: id }) };
+    if (!(error instanceof InputError)) log.error({ err: error, importId: id }, 'import failed');
+    await db
+      .updateTable('import_runs')
+      .set({
+        status: 'failed',
+        counts: JSON.stringify({ ...state.counts, inserted: 0, updated: 0, missing: 0 }),
+        mode: state.mode,
+        encoding: state.encoding ?? null,
+        encoding_detected: state.encodingDetected ?? null,
+        error: JSON.stringify(failure),
+        finished_at: new Date(),
+      })
+      .where('id', '=', id)
+      .execute();
+    await insertRejects(db, id, state.keptRejects);
+  }
+  const run = (await imports.get(id))!;
+  log.info({ importId: id, adapter: run.adapter, status: run.status, counts: run.counts }, 'import finished');
+  return run;
+}
+
+class RunState {
+  counts: ImportCounts = emptyCounts();
+  mode: 'full' | 'delta' = 'full';
+  encoding?: string;
+  encodingDetected?: boolean;
+  fields: string[] = [];
+  /** Rejects whose key could not be read: their persons cannot be told apart from missing ones. */
+  keylessRejects = 0;
+  keptRejects: RejectInput[] = [];
+  readonly asOf: string;
+  constructor(
+    readonly id: string,
+    readonly adapter: string,
+    readonly file: string,
+    startedAt: Date,
+  ) {
+    this.asOf = startedAt.toISOString();
+  }
+  column(field: string | undefined): number | undefined {
+    if (!field) return undefined;
+    const i = this.fields.indexOf(field);
+    return i === -1 ? undefined : i + 1;
+  }
+}
+
+interface Candidate {
+  line: number;
+  key: string;
+  record: PersonRecord;
+  sources: Record<string, string>;
+  raw: Uint8Array;
+}
+
+async function ingestRecords(
+  trx: Transaction<Database>,
+  mapping: CompiledMapping,
+  items: AsyncIterable<ReadItem>,
+  state: RunState,
+  batchSize: number,
+): Promise<void> {
+  let batch: Candidate[] = [];
+  let rejects: RejectInput[] = [];
+  const seenKeys = new Set<string>();
+  const codesSeen = new Set<string>();
+
+  const reject = (r: RejectInput, keyless: boolean) => {
+    state.counts.rejected++;
+    if (keyless) state.keylessRejects++;
+    rejects.push(r);
+    if (state.keptRejects.length < FAILED_RUN_REJECTS_KEPT) state.keptRejects.push(r);
+  };
+  const flushRejects = async () => {
+    await insertRejects(trx, state.id, rejects);
+    rejects = [];
+  };
+
+  for await (const item of items) {
+    if (item.kind === 'meta') {
+      state.fields = item.fields;
+      state.mode = item.mode;
+      state.encoding = item.encoding;
+      state.encodingDetected = item.encodingDetected;
+      for (const name of mapping.requiredFields) {
+        if (!item.fields.includes(name))
+          throw new InputError('HUB_ERR_MISSING_COLUMN', { line: 1, field: name }, { column: name });
+      }
+      continue;
+    }
+    state.counts.read++;
+    if (item.kind === 'reject') {
+      reject({ ...item }, true);
+    } else {
+      const result = mapping.apply(item.values);
+      if (result.kind === 'skip') {
+        state.counts.skipped++;
+        continue;
+      }
+      if (result.kind === 'reject') {
+        const [first, ...more] = result.problems;
+        const column = state.column(first!.field);
+        reject(
+          {
+            line: item.line,
+            ...(column !== undefined ? { column } : {}),
+            ...(first!.field ? { field: first!.field } : {}),
+            code: first!.code,
+            message: [first!.message, ...more.map((p) => p.message)].join(' / '),
+            raw: item.raw,
+          },
+          true,
+        );
+      } else {
+        const errors = [...Value.Errors(PersonRecord, references, result.record)];
+        if (errors.length > 0) {
+          const e = errors[0]!;
+          const target = e.path.slice(1).replace(/\//g, '.');
+          const field = Object.entries(result.sources).find(
+            ([t]) => target === t || target.startsWith(`${t}.`) || t.startsWith(`${target}.`),
+          )?.[1];
+          const column = state.column(field);
+          reject(
+            {
+              line: item.line,
+              ...(column !== undefined ? { column } : {}),
+              ...(field ? { field } : { field: target }),
+              code: 'HUB_ERR_SCHEMA',
+              message: errorMessage('HUB_ERR_SCHEMA', { field: field ?? target, message: e.message }),
+              raw: item.raw,
+            },
+            true,
+          );
+        } else {
+          const record = result.record as PersonRecord;
+          const key = mapping.key
+            .map((k) =>
+              String(k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)?.[p], record)),
+            )
+            .join(':');
+          if (seenKeys.has(key)) {
+            const first = await trx
+              .selectFrom('import_seen')
+              .select('line')
+              .where('import_id', '=', state.id)
+              .where('source_key', '=', key)
+              .executeTakeFirst();
+            const firstLine = first?.line ?? batch.find((c) => c.key === key)?.line;
+            reject(
+              {
+                line: item.line,
+                field: mapping.key.at(-1)!,
+                code: 'HUB_ERR_DUPLICATE_KEY',
+                message: errorMessage('HUB_ERR_DUPLICATE_KEY', {
+                  field: mapping.key.join('+'),
+                  value: key,
+                  firstLine,
+                }),
+                raw: item.raw,
+              },
+              false,
+            );
+          } else {
+            seenKeys.add(key);
+            codesSeen.add(record.municipalityCode);
+            batch.push({ line: item.line, key, record, sources: result.sources, raw: item.raw });
+          }
+        }
+      }
+    }
+    if (batch.length >= batchSize) {
+      await writeBatch(trx, batch, state);
+      batch = [];
+      // The key set is kept in the database, not in memory, past each batch.
+      seenKeys.clear();
+    }
+    if (rejects.length >= batchSize) await flushRejects();
+  }
+  await writeBatch(trx, batch, state);
+  await flushRejects();
+
+  if (state.mode === 'full' && state.keylessRejects === 0 && codesSeen.size > 0) {
+    const result = await trx
+      .updateTable('persons')
+      .set({ missing_since: new Date(state.asOf), updated_at: new Date() })
+      .where('municipality_code', 'in', [...codesSeen])
+      .where('missing_since', 'is', null)
+      .where('status', '!=', 'non-resident')
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('import_seen')
+              .select(sql`1`.as('one'))
+              .whereRef('import_seen.source_key', '=', 'persons.source_key')
+              .where('import_seen.import_id', '=', state.id),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    state.counts.missing = Number(result.numUpdatedRows);
+  }
+  await trx.deleteFrom('import_seen').where('import_id', '=', state.id).execute();
+}
+
+async function writeBatch(trx: Transaction<Database>, batch: Candidate[], state: RunState): Promise<void> {
+  if (batch.length === 0) return;
+  const keys = batch.map((c) => c.key);
+  // A key seen in an earlier batch of the same file is a duplicate row.
+  const fresh = await trx
+    .insertInto('import_seen')
+    .values(batch.map((c) => ({ import_id: state.id, source_key: c.key, line: c.line })))
+    .onConflict((oc) => oc.doNothing())
+    .returning('source_key')
+    .execute();
+  const freshKeys = new Set(fresh.map((r) => r.source_key));
+  const accepted: Candidate[] = [];
+  for (const c of batch) {
+    if (freshKeys.has(c.key)) {
+      accepted.push(c);
+      continue;
+    }
+    const first = await trx
+      .selectFrom('import_seen')
+      .select('line')
+      .where('import_id', '=', state.id)
+      .where('source_key', '=', c.key)
+      .executeTakeFirst();
+    state.counts.rejected++;
+    await insertRejects(trx, state.id, [
+      {
+        line: c.line,
+        code: 'HUB_ERR_DUPLICATE_KEY',
+        message: errorMessage('HUB_ERR_DUPLICATE_KEY', {
+          field: 'key',
+          value: c.key,
+          firstLine: first?.line,
+        }),
+        raw: c.raw,
+      },
+    ]);
+  }
+  const existing = await trx
+    .selectFrom('persons')
+    .select(['id', 'source_key', 'record_hash', 'missing_since'])
+    .where('source_key', 'in', keys)
+    .execute();
+  const byKey = new Map(existing.map((e) => [e.source_key, e]));
+  const now = new Date();
+  const rows: NewPersonRow[] = [];
+  for (const c of accepted) {
+    const hash = recordHash(c.record);
+    const prior = byKey.get(c.key);
+    if (prior && prior.record_hash === hash && prior.missing_since === null) {
+      state.counts.unchanged++;
+      continue;
+    }
+    if (prior) state.counts.updated++;
+    else state.counts.inserted++;
+    rows.push(toRow(c, prior?.id ?? newId('per'), hash, state, now));
+  }
+  if (rows.length === 0) return;
+  await trx
+    .insertInto('persons')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.column('source_key').doUpdateSet((eb) => ({
+        municipality_code: eb.ref('excluded.municipality_code'),
+        atena_no: eb.ref('excluded.atena_no'),
+        household_id: eb.ref('excluded.household_id'),
+        household_order: eb.ref('excluded.household_order'),
+        resident_code: eb.ref('excluded.resident_code'),
+        status: eb.ref('excluded.status'),
+        kana_key: eb.ref('excluded.kana_key'),
+        name_key: eb.ref('excluded.name_key'),
+        birth_iso: eb.ref('excluded.birth_iso'),
+        restricted: eb.ref('excluded.restricted'),
+        record: eb.ref('excluded.record'),
+        provenance: eb.ref('excluded.provenance'),
+        record_hash: eb.ref('excluded.record_hash'),
+        missing_since: null,
+        last_import_id: eb.ref('excluded.last_import_id'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
+}
+
+function toRow(c: Candidate, id: string, hash: string, state: RunState, now: Date): NewPersonRow {
+  const r = c.record;
+  const provenance: Provenance = {};
+  for (const [target, column] of Object.entries(c.sources)) {
+    provenance[target] = {
+      adapter: state.adapter,
+      importId: state.id,
+      file: state.file,
+      line: c.line,
+      column,
+      asOf: state.asOf,
+    };
+  }
+  const kana = [r.kana?.full, r.aliasKana].filter(Boolean).map((k) => kanaKey(k!));
+  const names = [r.name.full, r.alias, r.romanName].filter(Boolean).map((n) => nameKey(n!));
+  return {
+    id,
+    source_key: c.key,
+    municipality_code: r.municipalityCode,
+    atena_no: r.atenaNo,
+    household_id: r.householdId ?? null,
+    household_order: r.householdOrder ?? null,
+    resident_code: r.residentCode ?? null,
+    status: r.status,
+    kana_key: kana.join('|'),
+    name_key: names.join('|'),
+    birth_iso: r.birthDate.iso,
+    restricted: r.restrictions.supportMeasure || r.restrictions.noCrossReference,
+    record: JSON.stringify(r),
+    provenance: JSON.stringify(provenance),
+    record_hash: hash,
+    missing_since: null,
+    last_import_id: state.id,
+    created_at: now,
+    updated_at: now,
+  };
+}

@@ -1,0 +1,51 @@
+import type { FastifyServerOptions } from 'fastify';
+import type { LoggerOptions } from 'pino';
+
+/**
+ * Log redaction: secrets and personal fields never reach a log line. Request URLs are logged
+ * without their query string (it carries names, kana and birth dates in searches).
+ */
+export const redactPaths = [
+  'req.headers.authorization',
+  'req.headers["x-restricted-access"]',
+  'headers.authorization',
+  '*.myNumber',
+  '*.name',
+  '*.kana',
+  '*.birthDate',
+  '*.address',
+  '*.values',
+  'myNumber',
+  'name',
+  'kana',
+  'birthDate',
+  'address',
+  'values',
+];
+
+export function loggerOptions(level: string): LoggerOptions {
+  return {
+    level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    serializers: {
+      req(req: { method: string; url: string; id: string; headers?: Record<string, unknown> }) {
+        return {
+          method: req.method,
+          url: req.url.split('?')[0],
+          id: req.id,
+          client: req.headers?.['x-client-id'],
+        };
+      },
+    },
+  };
+}
+
+/** The Fastify options shared by `serve` and tests. */
+export function serverOptions(level: string): FastifyServerOptions {
+  return {
+    logger: loggerOptions(level),
+    bodyLimit: 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+  };
+}

@@ -1,0 +1,163 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { HubError } from '../errors.ts';
+import { type CompiledMapping, compileMapping } from './compile.ts';
+import { CodeTableFile, FieldSpec, MappingFile, MappingTestFile, Transform } from './schema.ts';
+import type { CodeTable } from './transforms.ts';
+import { type FileIssue, formatIssue, type LoadedYaml, loadYaml } from './yaml-file.ts';
+
+export interface MappingCatalog {
+  /** The mapping for an adapter's entity, or undefined. */
+  get(adapter: string, entity: string): CompiledMapping | undefined;
+  list(): { file: string; adapter: string; entity: string }[];
+  codeTables: Map<string, CodeTable>;
+}
+
+export interface LoadResult {
+  catalog?: MappingCatalog;
+  issues: FileIssue[];
+  /** Every file that was checked. */
+  files: string[];
+}
+
+function yamlFiles(dir: string, suffix: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(suffix))
+    .map((e) => path.join(dir, e.name))
+    .sort();
+}
+
+/**
+ * Loads and checks every mapping, code table and mapping test under `dir` (`mappings/`).
+ * Problems come back as issues with file, line and column; the catalog is built only when
+ * there are none. `adapterIds` lets it check that each mapping names a known adapter.
+ */
+export function loadMappingCatalog(dir: string, adapterIds: string[]): LoadResult {
+  const issues: FileIssue[] = [];
+  const files: string[] = [];
+  const rel = (f: string) => path.relative(process.cwd(), f) || f;
+
+  const tables = new Map<string, CodeTable>();
+  for (const file of yamlFiles(path.join(dir, 'codes'), '.yaml')) {
+    files.push(file);
+    const { loaded, issues: found } = loadYaml<CodeTableFile>(rel(file), CodeTableFile);
+    issues.push(...found);
+    if (!loaded) continue;
+    const expected = path.basename(file, '.yaml');
+    if (loaded.value.name !== expected) {
+      issues.push({
+        file: rel(file),
+        ...loaded.locate(['name']),
+        message: `name must be "${expected}" (the file name)`,
+      });
+      continue;
+    }
+    tables.set(loaded.value.name, loaded.value);
+  }
+
+  const compiled = new Map<string, { file: string; mapping: CompiledMapping }>();
+  const adapterDirs = existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter(
+          (e) => e.isDirectory() && !['codes', 'schema', 'forms', 'procedures', 'gaiji'].includes(e.name),
+        )
+        .map((e) => path.join(dir, e.name))
+    : [];
+  for (const adapterDir of adapterDirs) {
+    for (const file of yamlFiles(adapterDir, '.mapping.yaml')) {
+      files.push(file);
+      const { loaded, issues: found } = loadYaml<MappingFile>(rel(file), MappingFile, [FieldSpec, Transform]);
+      issues.push(...found);
+      if (!loaded) continue;
+      const semantic = checkMapping(loaded, tables, adapterIds, path.basename(adapterDir));
+      issues.push(...semantic);
+      const testFile = file.replace(/\.mapping\.yaml$/, '.mapping.test.yaml');
+      if (!existsSync(testFile)) {
+        issues.push({
+          file: rel(file),
+          line: 1,
+          column: 1,
+          message: `no test beside it: ${path.basename(testFile)}`,
+        });
+      } else {
+        files.push(testFile);
+        issues.push(...loadYaml(rel(testFile), MappingTestFile).issues);
+      }
+      if (semantic.length > 0) continue;
+      const key = `${loaded.value.adapter}/${loaded.value.entity}`;
+      if (compiled.has(key)) {
+        issues.push({
+          file: rel(file),
+          ...loaded.locate(['entity']),
+          message: `a second mapping for ${key}`,
+        });
+        continue;
+      }
+      compiled.set(key, { file, mapping: compileMapping(loaded.value, tables) });
+    }
+  }
+  if (issues.length > 0) return { issues, files };
+  return {
+    issues,
+    files,
+    catalog: {
+      get: (adapter, entity) => compiled.get(`${adapter}/${entity}`)?.mapping,
+      list: () =>
+        [...compiled.values()].map((c) => ({
+          file: c.file,
+          adapter: c.mapping.adapter,
+          entity: c.mapping.entity,
+        })),
+      codeTables: tables,
+    },
+  };
+}
+
+function checkMapping(
+  loaded: LoadedYaml<MappingFile>,
+  tables: Map<string, CodeTable>,
+  adapterIds: string[],
+  folder: string,
+): FileIssue[] {
+  const m = loaded.value;
+  const out: FileIssue[] = [];
+  const at = (p: (string | number)[], message: string) =>
+    out.push({ file: loaded.file, ...loaded.locate(p), message });
+  if (!adapterIds.includes(m.adapter)) at(['adapter'], `unknown adapter "${m.adapter}"`);
+  if (m.adapter !== folder) at(['adapter'], `a mapping of ${m.adapter} belongs in mappings/${m.adapter}/`);
+  for (const k of m.key) if (!(k in m.fields)) at(['key'], `key field "${k}" is not mapped`);
+  for (const [target, spec] of Object.entries(m.fields)) {
+    const sources = [spec.from, spec.fromAll, spec.concat, spec.const].filter((x) => x !== undefined).length;
+    if (sources !== 1) at(['fields', target], 'give exactly one of from, fromAll, concat, const');
+    if (spec.as === 'date' && !spec.from) at(['fields', target], 'a date needs `from`');
+    if ((spec.unknownFlag || spec.label || spec.era) && spec.as !== 'date') {
+      at(['fields', target], 'unknownFlag, label and era are for `as: date`');
+    }
+    (spec.transforms ?? []).forEach((t, i) => {
+      if (typeof t === 'object' && 'code' in t && !tables.has(t.code)) {
+        at(
+          ['fields', target, 'transforms', i, 'code'],
+          `unknown code table "${t.code}" (mappings/codes/${t.code}.yaml)`,
+        );
+      }
+      if (typeof t === 'object' && 'pattern' in t) {
+        try {
+          new RegExp(t.pattern, 'u');
+        } catch (e) {
+          at(['fields', target, 'transforms', i, 'pattern'], `invalid pattern: ${(e as Error).message}`);
+        }
+      }
+    });
+  }
+  return out;
+}
+
+/** Loads the catalog or throws one HubError listing every issue (used at start-up). */
+export function requireMappingCatalog(dir: string, adapterIds: string[]): MappingCatalog {
+  const result = loadMappingCatalog(dir, adapterIds);
+  if (!result.catalog) {
+    throw new HubError('HUB_ERR_MAPPING', { message: result.issues.map(formatIssue).join('\n') });
+  }
+  return result.catalog;
+}

@@ -1,0 +1,127 @@
+/**
+ * Character decoding for core-system exports: UTF-8 (with or without BOM), CP932 (Shift_JIS
+ * with the user-defined area F040–F9FC → U+E000–U+E757) and EUC-JP. Decoding is fatal: a byte
+ * sequence that is not valid in the encoding is reported with its offset and hex, never turned
+ * into U+FFFD.
+ */
+export type Encoding = 'utf-8' | 'cp932' | 'euc-jp';
+
+export const ENCODINGS: readonly Encoding[] = ['utf-8', 'cp932', 'euc-jp'];
+
+const aliases: Record<string, Encoding> = {
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  'utf-8-bom': 'utf-8',
+  cp932: 'cp932',
+  'windows-31j': 'cp932',
+  shift_jis: 'cp932',
+  'shift-jis': 'cp932',
+  sjis: 'cp932',
+  ms932: 'cp932',
+  'euc-jp': 'euc-jp',
+  eucjp: 'euc-jp',
+  'euc-jp-ms': 'euc-jp',
+};
+
+/** Normalises an encoding name from configuration or a query; undefined when unsupported. */
+export function encodingFromName(name: string): Encoding | undefined {
+  return aliases[name.trim().toLowerCase()];
+}
+
+function whatwgLabel(encoding: Encoding): string {
+  return encoding === 'cp932' ? 'shift_jis' : encoding;
+}
+
+export function hasUtf8Bom(bytes: Uint8Array): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
+/**
+ * Node 20's ICU table for shift_jis swaps three control codes (0x1A → U+001C, 0x1C → U+007F,
+ * 0x7F → U+001A); WHATWG maps them to themselves. Undo the swap so control bytes decode to
+ * themselves.
+ */
+const icuControlFix: Record<string, string> = { '\u001c': '\u001a', '\u007f': '\u001c', '\u001a': '\u007f' };
+let sjisSwapsControls: boolean | undefined;
+function fixSjisControls(text: string): string {
+  sjisSwapsControls ??= new TextDecoder('shift_jis').decode(Uint8Array.of(0x1a)) === '\u001c';
+  return sjisSwapsControls ? text.replace(/[\u001a\u001c\u007f]/g, (c) => icuControlFix[c]!) : text;
+}
+
+export interface InvalidBytes {
+  /** Byte offset of the first byte that cannot start or continue a character. */
+  offset: number;
+  /** The offending bytes in hex, e.g. `82 20`. */
+  hex: string;
+}
+
+/** Decodes a complete byte string, or reports where it is invalid. */
+export function decodeBytes(
+  bytes: Uint8Array,
+  encoding: Encoding,
+): { text: string } | { invalid: InvalidBytes } {
+  try {
+    const text = new TextDecoder(whatwgLabel(encoding), { fatal: true, ignoreBOM: true }).decode(bytes);
+    return { text: encoding === 'cp932' ? fixSjisControls(text) : text };
+  } catch {
+    return { invalid: findInvalid(bytes, encoding) };
+  }
+}
+
+function findInvalid(bytes: Uint8Array, encoding: Encoding): InvalidBytes {
+  const decoder = new TextDecoder(whatwgLabel(encoding), { fatal: true, ignoreBOM: true });
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    try {
+      const out = decoder.decode(bytes.subarray(i, i + 1), { stream: true });
+      if (out.length > 0) start = i + 1;
+    } catch {
+      return { offset: start, hex: hex(bytes.subarray(start, Math.min(i + 1, start + 4))) };
+    }
+  }
+  return { offset: start, hex: hex(bytes.subarray(start, Math.min(bytes.length, start + 4))) };
+}
+
+function hex(bytes: Uint8Array): string {
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+function decodesAs(sample: Uint8Array, encoding: Encoding, complete: boolean): string | undefined {
+  try {
+    const decoder = new TextDecoder(whatwgLabel(encoding), { fatal: true, ignoreBOM: true });
+    return decoder.decode(sample, { stream: !complete });
+  } catch {
+    return undefined;
+  }
+}
+
+/** How Japanese a decoded text looks: kana and kanji count, half-width kana and PUA count against. */
+function score(text: string): number {
+  let s = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x4e00 && c <= 0x9fff) || c === 0x3000) s += 2;
+    else if (c >= 0xff61 && c <= 0xff9f) s -= 1;
+    else if (c >= 0xe000 && c <= 0xf8ff) s -= 2;
+  }
+  return s;
+}
+
+export type Detection = { encoding: Encoding; bom: boolean } | { invalid: InvalidBytes };
+
+/**
+ * Detects the encoding of a file from its first bytes. `complete` says the sample is the whole
+ * file (otherwise a character cut at the end of the sample is allowed).
+ */
+export function detectEncoding(sample: Uint8Array, complete: boolean): Detection {
+  if (hasUtf8Bom(sample)) return { encoding: 'utf-8', bom: true };
+  if (decodesAs(sample, 'utf-8', complete) !== undefined) return { encoding: 'utf-8', bom: false };
+  const sjis = decodesAs(sample, 'cp932', complete);
+  const euc = decodesAs(sample, 'euc-jp', complete);
+  if (sjis !== undefined && euc !== undefined) {
+    return { encoding: score(euc) > score(sjis) ? 'euc-jp' : 'cp932', bom: false };
+  }
+  if (sjis !== undefined) return { encoding: 'cp932', bom: false };
+  if (euc !== undefined) return { encoding: 'euc-jp', bom: false };
+  return { invalid: findInvalid(sample, 'utf-8') };
+}

@@ -1,0 +1,103 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ApiKey, Scope } from '../config/env.ts';
+import { HubError } from '../errors.ts';
+
+export interface Client {
+  id: string;
+  scopes: Set<Scope>;
+}
+
+export interface RequestPurpose {
+  visitId?: string;
+  purpose?: string;
+  staffId?: string;
+  /** Set only for an `admin` client that sent `X-Restricted-Access: <reason>`. */
+  restrictedReason?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    client?: Client;
+    why?: RequestPurpose;
+  }
+  interface FastifyContextConfig {
+    /** The scope a route needs; `admin` implies all. */
+    scope?: Scope;
+    /** The route returns personal data: X-Visit-Id or X-Purpose is required and the answer audited. */
+    personal?: boolean;
+  }
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+export function hasScope(client: Client | undefined, scope: Scope): boolean {
+  return !!client && (client.scopes.has(scope) || client.scopes.has('admin'));
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const v = request.headers[name];
+  const s = Array.isArray(v) ? v[0] : v;
+  return s && s.trim() !== '' ? s.trim() : undefined;
+}
+
+export interface AuthOptions {
+  apiKeys: ApiKey[];
+  /** Whether a visit id belongs to the client (visits are kept per client). */
+  visitBelongsTo(visitId: string, clientId: string): Promise<boolean>;
+}
+
+/**
+ * API keys with scopes (`Authorization: Bearer <key>`) for every `/v1` route, and the
+ * purpose rule for routes marked `personal`. Keys are compared by digest in constant time.
+ */
+export const authPlugin = fp<AuthOptions>(
+  async (app: FastifyInstance, options) => {
+    const keys = options.apiKeys.map((k) => ({ id: k.id, digest: digest(k.key), scopes: new Set(k.scopes) }));
+    app.addHook('onRequest', async (request) => {
+      if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
+      const auth = header(request, 'authorization');
+      const m = auth ? /^Bearer\s+(.+)$/i.exec(auth) : null;
+      if (!m) throw new HubError('HUB_ERR_UNAUTHORIZED');
+      const given = digest(m[1]!.trim());
+      const found = keys.find((k) => timingSafeEqual(k.digest, given));
+      if (!found) throw new HubError('HUB_ERR_UNAUTHORIZED');
+      request.client = { id: found.id, scopes: found.scopes };
+    });
+    app.addHook('preHandler', async (request) => {
+      const config = request.routeOptions.config;
+      if (!request.client) return;
+      if (config.scope && !hasScope(request.client, config.scope)) {
+        throw new HubError('HUB_ERR_FORBIDDEN', { scope: config.scope });
+      }
+      if (!config.personal) return;
+      const visitId = header(request, 'x-visit-id');
+      const purpose = header(request, 'x-purpose');
+      if (!visitId && !purpose) throw new HubError('HUB_ERR_PURPOSE_REQUIRED');
+      if (visitId && !(await options.visitBelongsTo(visitId, request.client.id))) {
+        throw new HubError('HUB_ERR_VISIT_UNKNOWN', { visitId });
+      }
+      const restricted = header(request, 'x-restricted-access');
+      const staffId = header(request, 'x-staff-id');
+      request.why = {
+        ...(visitId ? { visitId } : {}),
+        ...(purpose ? { purpose: decodeHeader(purpose) } : {}),
+        ...(staffId ? { staffId } : {}),
+        ...(restricted && request.client.scopes.has('admin')
+          ? { restrictedReason: decodeHeader(restricted) }
+          : {}),
+      };
+    });
+  },
+  { name: 'auth' },
+);
+
+/** Header values are Latin-1 on the wire; clients send Japanese text percent-encoded. */
+function decodeHeader(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,39 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { Problem } from '../schemas/common.ts';
+
+const problem = Type.Ref(Problem);
+
+/** Problem responses for the OpenAPI document, by status. */
+export function problems(...statuses: number[]) {
+  return Object.fromEntries(statuses.map((s) => [s, problem]));
+}
+
+export const personalHeaders = Type.Object({
+  'x-visit-id': Type.Optional(Type.String({ description: 'a visit of this client' })),
+  'x-purpose': Type.Optional(
+    Type.String({ description: 'why the data is read (percent-encoded UTF-8), recorded in the audit' }),
+  ),
+  'x-staff-id': Type.Optional(Type.String({ description: 'the staff member at the counter' })),
+  'x-restricted-access': Type.Optional(
+    Type.String({ description: 'admin only: the reason to see a restricted person in full; audited' }),
+  ),
+});
+
+export const Limits = {
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+};
+
+/** The audit fields that every personal-data route records. */
+export function auditBase(request: FastifyRequest) {
+  const why = request.why ?? {};
+  return {
+    clientId: request.client!.id,
+    ...(why.staffId ? { staffId: why.staffId } : {}),
+    ...(why.visitId ? { visitId: why.visitId } : {}),
+    ...(why.purpose ? { purpose: why.purpose } : {}),
+    ...(why.restrictedReason ? { restrictedReason: why.restrictedReason } : {}),
+    requestId: request.id,
+  };
+}

@@ -1,0 +1,152 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { mayReadRestricted, personView } from '../../access/person-view.ts';
+import { HubError } from '../../errors.ts';
+import { Household, Person, PersonStatus } from '../../schemas/person.ts';
+import { auditBase, Limits, personalHeaders, problems } from '../common.ts';
+
+const notFound = (id: string) => new HubError('HUB_ERR_NOT_FOUND', { what: `住民 ${id}` });
+
+export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { persons, audit } = app.hub;
+
+  app.get(
+    '/residents',
+    {
+      config: { scope: 'residents:read', personal: true },
+      schema: {
+        tags: ['residents'],
+        summary: 'Search persons',
+        description:
+          'kana matches katakana, hiragana and half-width alike (prefix); name matches a part of the name or 通称. Every status unless `status` narrows it. At least one criterion is required.',
+        headers: personalHeaders,
+        querystring: Type.Object({
+          kana: Type.Optional(Type.String({ minLength: 1 })),
+          name: Type.Optional(Type.String({ minLength: 1 })),
+          birthDate: Type.Optional(Type.String({ format: 'date' })),
+          householdId: Type.Optional(Type.String({ pattern: '^\\d+$' })),
+          status: Type.Optional(Type.Ref(PersonStatus)),
+          ...Limits,
+        }),
+        response: {
+          200: Type.Object({ items: Type.Array(Type.Ref(Person)), total: Type.Integer() }),
+          ...problems(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      if (!q.kana && !q.name && !q.birthDate && !q.householdId) {
+        throw new HubError('HUB_ERR_VALIDATION', {
+          message: 'kana・name・birthDate・householdId のいずれかを指定してください',
+        });
+      }
+      const ctx = {
+        client: request.client!,
+        ...(request.why?.restrictedReason ? { restrictedReason: request.why.restrictedReason } : {}),
+      };
+      const page = await persons.search({
+        ...(q.kana ? { kana: q.kana } : {}),
+        ...(q.name ? { name: q.name } : {}),
+        ...(q.birthDate ? { birthDate: q.birthDate } : {}),
+        ...(q.householdId ? { householdId: q.householdId, excludeRestricted: !mayReadRestricted(ctx) } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        limit: q.limit,
+        offset: q.offset,
+      });
+      const views = page.items.map((row) => personView(row, ctx));
+      await audit.record({
+        ...auditBase(request),
+        action: 'residents.search',
+        subjects: views.map((v) => v.person.id),
+        fields: [...new Set(views.flatMap((v) => v.fields))],
+      });
+      return { items: views.map((v) => v.person), total: page.total };
+    },
+  );
+
+  app.get(
+    '/residents/:id',
+    {
+      config: { scope: 'residents:read', personal: true },
+      schema: {
+        tags: ['residents'],
+        summary: 'One person with provenance per field',
+        headers: personalHeaders,
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: Type.Ref(Person), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const row = await persons.get(request.params.id);
+      if (!row) throw notFound(request.params.id);
+      const ctx = {
+        client: request.client!,
+        ...(request.why?.restrictedReason ? { restrictedReason: request.why.restrictedReason } : {}),
+      };
+      const { person, fields } = personView(row, ctx);
+      await audit.record({ ...auditBase(request), action: 'residents.read', subjects: [person.id], fields });
+      return person;
+    },
+  );
+
+  app.get(
+    '/households/:id',
+    {
+      config: { scope: 'residents:read', personal: true },
+      schema: {
+        tags: ['residents'],
+        summary: 'A household: members in 記載順位 with relationships',
+        description:
+          'A household with a restricted member (支援措置, 他業務参照不可) shows neither address nor members to a client without admin and X-Restricted-Access.',
+        headers: personalHeaders,
+        params: Type.Object({ id: Type.String({ pattern: '^\\d+$' }) }),
+        response: { 200: Type.Ref(Household), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const id = request.params.id.replace(/^0+(?=\d)/, '');
+      const rows = await persons.household(id);
+      if (rows.length === 0) throw new HubError('HUB_ERR_NOT_FOUND', { what: `世帯 ${id}` });
+      const ctx = {
+        client: request.client!,
+        ...(request.why?.restrictedReason ? { restrictedReason: request.why.restrictedReason } : {}),
+      };
+      const head = rows.find((r) => r.record.relationship.codes[0] === '02');
+      const household: Household = { id };
+      if (head) {
+        household.headPersonId = head.id;
+        household.headName = head.record.name.full;
+      }
+      if (rows.some((r) => r.restricted) && !mayReadRestricted(ctx)) {
+        household.withheld = ['address', 'members'];
+        await audit.record({
+          ...auditBase(request),
+          action: 'households.read',
+          subjects: head ? [head.id] : [],
+          fields: ['headName'],
+        });
+        return household;
+      }
+      const addressOf = (head ?? rows[0]!).record.address;
+      if (addressOf) household.address = addressOf;
+      household.members = rows.map((r) => ({
+        personId: r.id,
+        ...(r.household_order !== null ? { order: r.household_order } : {}),
+        name: r.record.name.full,
+        relationship: {
+          codes: r.record.relationship.codes,
+          ...(r.record.relationship.label ? { label: r.record.relationship.label } : {}),
+        },
+        status: r.record.status,
+      }));
+      await audit.record({
+        ...auditBase(request),
+        action: 'households.read',
+        subjects: rows.map((r) => r.id),
+        fields: ['address', 'members.name', 'members.relationship', 'members.status'],
+      });
+      return household;
+    },
+  );
+};

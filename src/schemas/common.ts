@@ -1,0 +1,68 @@
+import './formats.ts';
+import { type Static, Type } from '@sinclair/typebox';
+
+/** A date as the 住民記録 standard allows it: 不詳 parts and non-calendar dates are kept, not guessed. */
+export const HubDate = Type.Object(
+  {
+    iso: Type.Union([Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), Type.Null()], {
+      description: 'ISO date, or null when any part is unknown',
+    }),
+    unknown: Type.Boolean({ description: '不詳フラグ' }),
+    label: Type.Optional(Type.String({ description: '不詳表記 as printed by the source' })),
+    wareki: Type.Optional(Type.String({ description: '和暦 text like 昭和55年4月1日 (元年 for year 1)' })),
+    source: Type.Optional(
+      Type.String({ description: 'the value as the source wrote it, when it differs from iso' }),
+    ),
+  },
+  { $id: 'HubDate', additionalProperties: false },
+);
+export type HubDate = Static<typeof HubDate>;
+
+export const FieldProvenance = Type.Object(
+  {
+    adapter: Type.String(),
+    importId: Type.String(),
+    file: Type.Optional(Type.String()),
+    line: Type.Integer(),
+    column: Type.Optional(Type.String({ description: 'source column or field name' })),
+    asOf: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'FieldProvenance', additionalProperties: false },
+);
+export type FieldProvenance = Static<typeof FieldProvenance>;
+
+export const Provenance = Type.Record(Type.String(), Type.Ref(FieldProvenance), {
+  $id: 'Provenance',
+  description: 'per canonical field path (e.g. `name.full`): where its value came from',
+});
+export type Provenance = Static<typeof Provenance>;
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String({ pattern: '^HUB_ERR_[A-Z0-9_]+$' }),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          field: Type.Optional(Type.String()),
+          message: Type.String(),
+        }),
+      ),
+    ),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details with a stable code' },
+);
+export type Problem = Static<typeof Problem>;
+
+export const Pagination = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+});
+
+export function collectionOf<T extends ReturnType<typeof Type.Ref>>(item: T, id: string) {
+  return Type.Object({ items: Type.Array(item), total: Type.Integer() }, { $id: id });
+}

@@ -1,0 +1,24 @@
+import { type App, buildApp } from './app.ts';
+import type { Config } from './config/env.ts';
+
+/**
+ * The only place that listens. Closes gracefully on SIGTERM/SIGINT: stops accepting, lets
+ * requests in flight finish, closes the store.
+ */
+export async function startServer(config: Config, app?: App): Promise<App> {
+  const server = app ?? (await buildApp(config));
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    server.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  await server.listen({ port: config.port, host: config.host });
+  return server;
+}

@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, type MigrationResultSet, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { HubError } from '../errors.ts';
+import { migrations } from './migrations/index.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { Database } from './types.ts';
+
+export interface StoreOptions {
+  /** `memory://` or a folder for the embedded PGlite; ignored when `databaseUrl` is set. */
+  dataDir: string;
+  databaseUrl?: string;
+  /** PostgreSQL schema to use (created when missing); tests give each app its own. */
+  databaseSchema?: string;
+}
+
+export interface Store {
+  db: Kysely<Database>;
+  kind: 'pglite' | 'postgres';
+  /** Applies pending migrations; throws when one fails. Safe to call from several instances. */
+  migrate(): Promise<MigrationResultSet>;
+  /** True when the database answers and every known migration is applied. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+// int8 (count(*), bigint columns) as numbers: the hub's counts stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+export async function createStore(options: StoreOptions): Promise<Store> {
+  let db: Kysely<Database>;
+  let kind: Store['kind'];
+  if (options.databaseUrl) {
+    kind = 'postgres';
+    const schema = options.databaseSchema;
+    if (schema) {
+      const admin = new pg.Client({ connectionString: options.databaseUrl });
+      await admin.connect();
+      try {
+        await admin.query(`create schema if not exists "${schema}"`);
+      } finally {
+        await admin.end();
+      }
+    }
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+    });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    kind = 'pglite';
+    const memory = options.dataDir === 'memory://';
+    if (!memory) mkdirSync(options.dataDir, { recursive: true });
+    const pglite = await PGlite.create(memory ? undefined : options.dataDir);
+    db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  }
+
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+  });
+
+  return {
+    db,
+    kind,
+    async migrate() {
+      const result = await migrator.migrateToLatest();
+      if (result.error) {
+        const failed = result.results?.find((r) => r.status === 'Error');
+        throw new HubError('HUB_ERR_CONFIG', {
+          message: `migration ${failed?.migrationName ?? '?'} failed: ${(result.error as Error).message}`,
+        });
+      }
+      return result;
+    },
+    async ready() {
+      try {
+        await sql`select 1`.execute(db);
+        const list = await migrator.getMigrations();
+        return list.every((m) => m.executedAt !== undefined);
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-initial.ts';
+
+/** Every migration, in order. A new one is a new file here; applied ones are never edited. */
+export const migrations: Record<string, Migration> = {
+  '0001-initial': m0001,
+};

@@ -1,0 +1,71 @@
+import type { Kysely } from 'kysely';
+import { kanaKey, nameKey } from '../normalize/kana.ts';
+import type { Database, PersonRow } from './types.ts';
+
+export interface PersonQuery {
+  kana?: string;
+  name?: string;
+  birthDate?: string;
+  householdId?: string;
+  status?: string;
+  /** Leave out restricted persons (a household search by a client without privilege). */
+  excludeRestricted?: boolean;
+  limit: number;
+  offset: number;
+}
+
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export function createPersonsRepository(db: Kysely<Database>) {
+  return {
+    async get(id: string): Promise<PersonRow | undefined> {
+      return db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    /** Persons by kana (prefix, any width or script), name (contains), birth date, household. */
+    async search(q: PersonQuery): Promise<{ items: PersonRow[]; total: number }> {
+      let query = db.selectFrom('persons');
+      if (q.kana) {
+        const k = likeEscape(kanaKey(q.kana));
+        query = query.where((eb) =>
+          eb.or([eb('kana_key', 'like', `${k}%`), eb('kana_key', 'like', `%|${k}%`)]),
+        );
+      }
+      if (q.name) query = query.where('name_key', 'like', `%${likeEscape(nameKey(q.name))}%`);
+      if (q.birthDate) query = query.where('birth_iso', '=', q.birthDate);
+      if (q.householdId) query = query.where('household_id', '=', q.householdId);
+      if (q.status) query = query.where('status', '=', q.status);
+      if (q.excludeRestricted) query = query.where('restricted', '=', false);
+      const items = await query
+        .selectAll()
+        .orderBy('kana_key')
+        .orderBy('id')
+        .limit(q.limit)
+        .offset(q.offset)
+        .execute();
+      const { total } = await query
+        .select((eb) => eb.fn.countAll<number>().as('total'))
+        .executeTakeFirstOrThrow();
+      return { items, total: Number(total) };
+    },
+    async household(householdId: string): Promise<PersonRow[]> {
+      return db
+        .selectFrom('persons')
+        .selectAll()
+        .where('household_id', '=', householdId)
+        .orderBy('household_order')
+        .orderBy('id')
+        .execute();
+    },
+    async count(): Promise<number> {
+      const { n } = await db
+        .selectFrom('persons')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(n);
+    },
+  };
+}
+
+export type PersonsRepository = ReturnType<typeof createPersonsRepository>;

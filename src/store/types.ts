@@ -1,0 +1,98 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { Provenance } from '../schemas/common.ts';
+import type { ImportCounts, RejectEntry } from '../schemas/import-run.ts';
+import type { PersonRecord } from '../schemas/person.ts';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface PersonsTable {
+  id: string;
+  source_key: string;
+  municipality_code: string;
+  atena_no: string;
+  household_id: string | null;
+  household_order: number | null;
+  resident_code: string | null;
+  status: string;
+  kana_key: string;
+  name_key: string;
+  birth_iso: string | null;
+  restricted: boolean;
+  record: Json<PersonRecord>;
+  provenance: Json<Provenance>;
+  record_hash: string;
+  missing_since: Timestamp | null;
+  last_import_id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ImportRunsTable {
+  id: string;
+  adapter: string;
+  file_name: string;
+  sha256: string;
+  bytes: ColumnType<string | number, number, number>;
+  encoding: string | null;
+  encoding_detected: boolean | null;
+  mode: 'full' | 'delta';
+  status: 'running' | 'succeeded' | 'unchanged' | 'failed';
+  duplicate_of: string | null;
+  counts: Json<ImportCounts>;
+  error: Json<RejectEntry> | null;
+  client_id: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface ImportRejectsTable {
+  id: Generated<number>;
+  import_id: string;
+  line: number;
+  col: number | null;
+  field: string | null;
+  code: string;
+  message: string;
+  raw: Uint8Array | null;
+}
+
+export interface ImportSeenTable {
+  import_id: string;
+  source_key: string;
+  line: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  client_id: string;
+  staff_id: string | null;
+  visit_id: string | null;
+  purpose: string | null;
+  action: string;
+  subjects: Json<string[]>;
+  fields: Json<string[]>;
+  restricted_reason: string | null;
+  request_id: string | null;
+}
+
+export interface VisitsTable {
+  id: string;
+  client_id: string;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  persons: PersonsTable;
+  import_runs: ImportRunsTable;
+  import_rejects: ImportRejectsTable;
+  import_seen: ImportSeenTable;
+  audit_log: AuditLogTable;
+  visits: VisitsTable;
+}
+
+export type PersonRow = Selectable<PersonsTable>;
+export type NewPersonRow = Insertable<PersonsTable>;
+export type ImportRunRow = Selectable<ImportRunsTable>;
+export type AuditRow = Selectable<AuditLogTable>;
