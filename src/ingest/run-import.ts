@@ -117,7 +117,6 @@ export async function runImport(
     await db.transaction().execute(async (trx) => {
       await ingestRecords(
         trx,
-        deps,
         mapping,
         reader.read(source.open(), {
           fileName: source.fileName,

@@ -57,7 +57,11 @@ export function loadYaml<T>(
     if (seen.has(key)) continue;
     seen.add(key);
     const where = locate(segments);
-    issues.push({ file, ...where, message: `${error.path || '/'}: ${error.message}` });
+    issues.push({
+      file,
+      ...where,
+      message: `${error.path || '/'}: ${describeError(error.schema, error.message)}`,
+    });
   }
   if (issues.length > 0) return { issues };
   return { loaded: { file, value: value as T, locate }, issues };
@@ -66,4 +70,18 @@ export function loadYaml<T>(
 function unescapePointer(s: string): string | number {
   const v = s.replace(/~1/g, '/').replace(/~0/g, '~');
   return /^\d+$/.test(v) ? Number(v) : v;
+}
+
+/** A union's error says which values it takes, e.g. `one of trim, digits, { zeroPad }`. */
+function describeError(schema: TSchema, message: string): string {
+  const options = (schema.anyOf ?? schema.oneOf) as TSchema[] | undefined;
+  if (!options) return message;
+  const names = options.map((o) =>
+    o.const !== undefined
+      ? JSON.stringify(o.const)
+      : o.properties
+        ? `{ ${Object.keys(o.properties).join(' | ')} }`
+        : (o.type ?? '?'),
+  );
+  return `${message}: one of ${names.join(', ')}`;
 }

@@ -51,31 +51,49 @@ export class CsvRecordParser {
 
   private drain(final: boolean): CsvItem[] {
     const out: CsvItem[] = [];
-    while (this.pending.length > 0) {
+    outer: while (this.pending.length > 0) {
       const first = this.pending[0]!;
-      if (this.pending.length === 1 && first.text === '') {
-        this.pending = [];
-        break;
+      if (first.text === '') {
+        this.pending.shift();
+        continue;
       }
-      const result = parseRecord(this.pending.map((p) => p.text).join('\n'), this.delimiter);
-      const last = this.pending.at(-1)!;
-      if (result.state === 'done') {
-        out.push({ kind: 'record', fields: result.fields, startLine: first.line, endLine: last.line });
-        this.pending = [];
-        break;
+      // The shortest run of lines that closes every quote is the record.
+      let text = '';
+      for (let k = 0; k < this.pending.length; k++) {
+        text = k === 0 ? first.text : `${text}\n${this.pending[k]!.text}`;
+        const result = parseRecord(text, this.delimiter);
+        if (result.state === 'open') continue;
+        if (result.state === 'done') {
+          out.push({
+            kind: 'record',
+            fields: result.fields,
+            startLine: first.line,
+            endLine: this.pending[k]!.line,
+          });
+          this.pending = this.pending.slice(k + 1);
+        } else {
+          out.push({
+            kind: 'error',
+            code: 'HUB_ERR_CSV_SYNTAX',
+            message: result.message,
+            startLine: first.line,
+            endLine: first.line,
+            column: result.column,
+          });
+          // Only the first line is lost; the lines after it are parsed again on their own.
+          this.pending = this.pending.slice(1);
+        }
+        continue outer;
       }
-      if (result.state === 'open' && !final && this.pending.length < this.maxLines) break;
-      const message = result.state === 'error' ? result.message : '引用符（"）が閉じられていません';
-      const column = result.state === 'error' ? result.column : 1;
+      if (!final && this.pending.length < this.maxLines) break;
       out.push({
         kind: 'error',
         code: 'HUB_ERR_CSV_SYNTAX',
-        message,
+        message: '引用符（"）が閉じられていません',
         startLine: first.line,
         endLine: first.line,
-        column,
+        column: 1,
       });
-      // Only the first line is lost; the lines after it are parsed again on their own.
       this.pending = this.pending.slice(1);
     }
     return out;

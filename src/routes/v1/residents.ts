@@ -98,7 +98,7 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['residents'],
         summary: 'A household: members in 記載順位 with relationships',
         description:
-          'A household with a restricted member (支援措置, 他業務参照不可) shows neither address nor members to a client without admin and X-Restricted-Access.',
+          'A household with a restricted member (支援措置, 他業務参照不可) shows neither head, address nor members to a client without admin and X-Restricted-Access.',
         headers: personalHeaders,
         params: Type.Object({ id: Type.String({ pattern: '^\\d+$' }) }),
         response: { 200: Type.Ref(Household), ...problems(400, 401, 403, 404) },
@@ -112,21 +112,16 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         client: request.client!,
         ...(request.why?.restrictedReason ? { restrictedReason: request.why.restrictedReason } : {}),
       };
+      if (rows.some((r) => r.restricted) && !mayReadRestricted(ctx)) {
+        // Any member's name or address would lead to the restricted person: nothing but the id.
+        await audit.record({ ...auditBase(request), action: 'households.read', subjects: [], fields: [] });
+        return { id, withheld: ['head', 'address', 'members'] };
+      }
       const head = rows.find((r) => r.record.relationship.codes[0] === '02');
       const household: Household = { id };
       if (head) {
         household.headPersonId = head.id;
         household.headName = head.record.name.full;
-      }
-      if (rows.some((r) => r.restricted) && !mayReadRestricted(ctx)) {
-        household.withheld = ['address', 'members'];
-        await audit.record({
-          ...auditBase(request),
-          action: 'households.read',
-          subjects: head ? [head.id] : [],
-          fields: ['headName'],
-        });
-        return household;
       }
       const addressOf = (head ?? rows[0]!).record.address;
       if (addressOf) household.address = addressOf;

@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { onPostgres } from './helpers/app.ts';
+import { root, sampleLines, samplePath } from './helpers/files.ts';
+
+const run = promisify(execFile);
+const work = mkdtempSync(path.join(tmpdir(), 'hub-cli-'));
+const schema = `cli_${randomBytes(4).toString('hex')}`;
+const env = {
+  ...process.env,
+  HUB_DATA_DIR: path.join(work, 'data'),
+  ...(onPostgres ? { DATABASE_SCHEMA: schema } : {}),
+  LOG_LEVEL: 'warn',
+};
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [path.join(root, 'bin', 'madoguchi-hub.js'), ...args],
+      { env, cwd: work },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('madoguchi-hub CLI', () => {
+  afterAll(async () => {
+    if (!onPostgres) return;
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    await client.query(`drop schema if exists "${schema}" cascade`);
+    await client.end();
+  });
+
+  it('imports the MADO sample with --json: 27 inserted, then unchanged', async () => {
+    const first = await cli('import', '--adapter', 'juki-standard-csv', '--json', samplePath);
+    expect(first.code, first.stderr).toBe(0);
+    const result = JSON.parse(first.stdout);
+    expect(result).toMatchObject({
+      adapter: 'juki-standard-csv',
+      file: samplePath,
+      sha256: '7bf2973de94c8cb13fa786b7f49f644a7e5b8d16d73f381f517f767cec2543d8',
+      status: 'succeeded',
+      counts: { read: 27, inserted: 27, updated: 0, unchanged: 0, rejected: 0 },
+      rejects: [],
+    });
+    const second = await cli('import', '--adapter', 'juki-standard-csv', '--json', samplePath);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ status: 'unchanged' });
+  });
+
+  it('prints one JSON object per file with rejects, exit 1 when a file failed', async () => {
+    const lines = sampleLines();
+    const bad = path.join(work, 'bad.csv');
+    writeFileSync(
+      bad,
+      [lines[0], lines[1]!.replace('1980-03-05', '1980-02-30'), ...lines.slice(2)].join('\n'),
+    );
+    const empty = path.join(work, 'empty.csv');
+    writeFileSync(empty, '');
+    const res = await cli('import', '--adapter', 'juki-standard-csv', '--json', bad, empty);
+    expect(res.code).toBe(1);
+    const [a, b] = res.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(a).toMatchObject({
+      status: 'succeeded',
+      counts: { rejected: 1 },
+      rejects: [{ line: 2, column: 30, field: '生年月日', code: 'HUB_ERR_INVALID_DATE' }],
+    });
+    expect(b).toMatchObject({ status: 'failed', error: { code: 'HUB_ERR_EMPTY_FILE' } });
+  });
+
+  it('exits 2 on bad usage', async () => {
+    expect((await cli('import', samplePath)).code).toBe(2);
+    expect((await cli('import', '--adapter', 'nope', samplePath)).code).toBe(2);
+    expect((await cli('import', '--adapter', 'juki-standard-csv', path.join(work, 'missing.csv'))).code).toBe(
+      2,
+    );
+    const unknown = await cli('frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('不明なコマンド');
+  });
+
+  it('validates the shipped mappings', async () => {
+    const res = await cli('validate');
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/^ok: \d+ files/);
+  });
+});

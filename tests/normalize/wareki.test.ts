@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { isoToWareki, isValidIsoDate, parseWareki, warekiToIso } from '../../src/normalize/wareki.ts';
+
+describe('和暦', () => {
+  it.each([
+    ['1980-04-01', '昭和55年4月1日'],
+    ['1912-07-29', '明治45年7月29日'],
+    ['1912-07-30', '大正元年7月30日'],
+    ['1926-12-24', '大正15年12月24日'],
+    ['1926-12-25', '昭和元年12月25日'],
+    ['1989-01-07', '昭和64年1月7日'],
+    ['1989-01-08', '平成元年1月8日'],
+    ['2019-04-30', '平成31年4月30日'],
+    ['2019-05-01', '令和元年5月1日'],
+    ['1873-01-01', '明治6年1月1日'],
+  ])('writes %s as %s', (iso, text) => {
+    expect(isoToWareki(iso)?.text).toBe(text);
+  });
+
+  it('keeps the old era on an overlap day when asked', () => {
+    expect(isoToWareki('1912-07-30', 1)?.text).toBe('明治45年7月30日');
+    expect(isoToWareki('1926-12-25', 2)?.text).toBe('大正15年12月25日');
+    expect(isoToWareki('1926-12-26', 2)?.text).toBe('昭和元年12月26日');
+  });
+
+  it('does not convert dates before the Gregorian calendar (1873)', () => {
+    expect(isoToWareki('1872-12-31')).toBeUndefined();
+    expect(parseWareki('明治5年12月2日')).toEqual({ error: 'lunisolar' });
+  });
+
+  it('reads text, letter and 7-digit forms with full-width digits', () => {
+    expect(parseWareki('昭和55年4月1日')).toEqual({ iso: '1980-04-01' });
+    expect(parseWareki('S55.4.1')).toEqual({ iso: '1980-04-01' });
+    expect(parseWareki('R1.5.1')).toEqual({ iso: '2019-05-01' });
+    expect(parseWareki('令和元年5月1日')).toEqual({ iso: '2019-05-01' });
+    expect(parseWareki('昭和５５年４月１日')).toEqual({ iso: '1980-04-01' });
+    expect(parseWareki('3550401')).toEqual({ iso: '1980-04-01' });
+    expect(parseWareki('4010108')).toEqual({ iso: '1989-01-08' });
+  });
+
+  it('refuses days outside their era or the calendar', () => {
+    expect(parseWareki('平成31年5月1日')).toEqual({ error: 'invalid' });
+    expect(parseWareki('昭和64年1月8日')).toEqual({ error: 'invalid' });
+    expect(parseWareki('令和2年2月30日')).toEqual({ error: 'invalid' });
+    expect(parseWareki('X55.4.1')).toEqual({ error: 'syntax' });
+    expect(warekiToIso(5, 0, 1, 1)).toBeUndefined();
+  });
+
+  it('knows leap days', () => {
+    expect(isValidIsoDate('2024-02-29')).toBe(true);
+    expect(isValidIsoDate('2023-02-29')).toBe(false);
+    expect(isValidIsoDate('1900-02-29')).toBe(false);
+    expect(isValidIsoDate('2000-02-29')).toBe(true);
+  });
+});
