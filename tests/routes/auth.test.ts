@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import { auth, keys, personal, testApp } from '../helpers/app.ts';
+import { auth, keys, onPostgres, personal, testApp } from '../helpers/app.ts';
 
 describe('auth, scopes and the purpose rule', () => {
   let app: App;
@@ -92,6 +92,8 @@ describe('auth, scopes and the purpose rule', () => {
     const ready = await app.inject('/readyz');
     expect(ready.statusCode).toBe(200);
     expect(ready.json().status).toBe('ready');
+    // the PostgreSQL pass of .ci/run must really run on PostgreSQL
+    expect(ready.json().database).toBe(onPostgres ? 'postgres' : 'pglite');
     const metrics = await app.inject('/metrics');
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('hub_http_requests_total');
