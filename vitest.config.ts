@@ -1,11 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
+// In CI, also write a JSON report so that .ci/run can print a plain `N passed, N failed` line.
+const jsonOut = process.env.VITEST_JSON_OUT;
+
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
+    reporters: jsonOut ? ['default', ['json', { outputFile: jsonOut }]] : ['default'],
   },
 });

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { adapters as shippedAdapters } from '../adapters/index.ts';
 import type { Config } from './config/env.ts';
 import { type ImportOptions, type ImportSource, type IngestDeps, runImport } from './ingest/run-import.ts';
@@ -44,6 +45,8 @@ export interface BuildOptions {
   adapters?: readonly Adapter[];
   /** An already opened store (the CLI shares one between commands). */
   store?: Store;
+  /** Where log lines go (tests read them); standard output by default. */
+  logStream?: DestinationStream;
 }
 
 /**
@@ -52,7 +55,9 @@ export interface BuildOptions {
  * the store.
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
-  const app = Fastify(serverOptions(config.logLevel)).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify(
+    serverOptions(config.logLevel, options.logStream),
+  ).withTypeProvider<TypeBoxTypeProvider>();
   const adapters = createAdapterRegistry(options.adapters ?? shippedAdapters);
   const mappings = requireMappingCatalog(
     config.mappingsDir,

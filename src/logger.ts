@@ -1,5 +1,5 @@
 import type { FastifyServerOptions } from 'fastify';
-import type { LoggerOptions } from 'pino';
+import type { DestinationStream, LoggerOptions } from 'pino';
 
 /**
  * Log redaction: secrets and personal fields never reach a log line. Request URLs are logged
@@ -41,9 +41,9 @@ export function loggerOptions(level: string): LoggerOptions {
 }
 
 /** The Fastify options shared by `serve` and tests. */
-export function serverOptions(level: string): FastifyServerOptions {
+export function serverOptions(level: string, stream?: DestinationStream): FastifyServerOptions {
   return {
-    logger: loggerOptions(level),
+    logger: stream ? { ...loggerOptions(level), stream } : loggerOptions(level),
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,

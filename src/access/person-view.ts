@@ -1,7 +1,7 @@
 import type { Client } from '../plugins/auth.ts';
 import { hasScope } from '../plugins/auth.ts';
 import type { Person, PersonRecord } from '../schemas/person.ts';
-import type { PersonRow } from '../store/types.ts';
+import { expandProvenance, type PersonRow } from '../store/types.ts';
 
 /** Fields withheld for a restricted person (支援措置, 他業務参照不可) from a client without privilege. */
 export const RESTRICTED_FIELDS = [
@@ -48,7 +48,9 @@ export function personView(row: PersonRow, ctx: ViewContext): { person: Person; 
     }
   }
   const provenance = Object.fromEntries(
-    Object.entries(row.provenance).filter(([path]) => !withheld.includes(path.split('.')[0]!)),
+    Object.entries(expandProvenance(row.provenance)).filter(
+      ([path]) => !withheld.includes(path.split('.')[0]!),
+    ),
   );
   const person = {
     id: row.id,

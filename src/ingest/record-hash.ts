@@ -12,7 +12,11 @@ export function stableStringify(value: unknown): string {
   return JSON.stringify(value);
 }
 
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 /** The record hash that tells an unchanged record from a changed one. */
 export function recordHash(record: unknown): string {
-  return createHash('sha256').update(stableStringify(record)).digest('hex');
+  return sha256Hex(stableStringify(record));
 }

@@ -34,6 +34,7 @@ export interface CompiledMapping {
 
 interface CompiledField {
   target: string;
+  path: string[];
   spec: FieldSpec;
   source?: string;
   transforms: CompiledTransform[];
@@ -48,6 +49,7 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
     const source = spec.from ?? spec.fromAll?.[0] ?? spec.concat?.[0];
     return {
       target,
+      path: target.split('.'),
       spec,
       ...(source ? { source } : {}),
       transforms: (spec.transforms ?? []).map((t) => compileTransform(t, tables)),
@@ -94,7 +96,7 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
           if (f.spec.required) problems.push(problem(f, 'HUB_ERR_REQUIRED', { field: f.source ?? f.target }));
           continue;
         }
-        setPath(record, f.target, value);
+        setPath(record, f.path, value);
         if (f.source) sources[f.target] = f.source;
       }
       if (problems.length > 0) return { kind: 'reject', problems };
@@ -216,8 +218,7 @@ function dateOf(s: FieldSpec, values: Record<string, string>): Value {
   return d;
 }
 
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
+function setPath(target: Record<string, unknown>, parts: string[], value: unknown): void {
   let node = target;
   for (const p of parts.slice(0, -1)) {
     if (typeof node[p] !== 'object' || node[p] === null) node[p] = {};

@@ -57,9 +57,13 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   }
 
+  // Kysely looks for its migration tables in every schema unless told which one: name the
+  // schema in use, so that several hubs (or test runs) can share one database.
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    migrationTableSchema: options.databaseSchema ?? rows[0]?.schema ?? 'public',
   });
 
   return {

@@ -1,10 +1,26 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { Provenance } from '../schemas/common.ts';
+import type { FieldProvenance, Provenance } from '../schemas/common.ts';
 import type { ImportCounts, RejectEntry } from '../schemas/import-run.ts';
 import type { PersonRecord } from '../schemas/person.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
+
+/**
+ * Provenance as stored: one source for the record (every field of a row comes from the same
+ * file and line) and the source column of each canonical field. Expanded per field on read.
+ */
+export interface StoredProvenance {
+  source: Omit<FieldProvenance, 'column'>;
+  columns: Record<string, string>;
+}
+
+/** The per-field provenance of the API, from the stored form. */
+export function expandProvenance(stored: StoredProvenance): Provenance {
+  const out: Provenance = {};
+  for (const [path, column] of Object.entries(stored.columns)) out[path] = { ...stored.source, column };
+  return out;
+}
 
 export interface PersonsTable {
   id: string;
@@ -20,7 +36,7 @@ export interface PersonsTable {
   birth_iso: string | null;
   restricted: boolean;
   record: Json<PersonRecord>;
-  provenance: Json<Provenance>;
+  provenance: Json<StoredProvenance>;
   record_hash: string;
   missing_since: Timestamp | null;
   last_import_id: string;

@@ -32,18 +32,22 @@ export const onPostgres = !!process.env.DATABASE_URL;
  * A hub on a fresh database: an in-memory PGlite, or, when DATABASE_URL is set, a new schema
  * in that PostgreSQL database (dropped on close).
  */
-export async function testApp(): Promise<App> {
+export async function testApp(options: { logLevel?: string; logLines?: string[] } = {}): Promise<App> {
   const schema = onPostgres ? `t_${randomBytes(6).toString('hex')}` : undefined;
   const config = loadConfig(
     {
       HUB_DATA_DIR: 'memory://',
       ...(onPostgres ? { DATABASE_URL: process.env.DATABASE_URL, DATABASE_SCHEMA: schema } : {}),
       HUB_API_KEYS: JSON.stringify(Object.values(keys)),
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      LOG_LEVEL: options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent',
     },
     { stagingDir: `/tmp/madoguchi-hub-test-staging-${process.pid}` },
   );
-  const app = await buildApp(config);
+  const lines = options.logLines;
+  const app = await buildApp(
+    config,
+    lines ? { logStream: { write: (line: string) => void lines.push(line) } } : {},
+  );
   if (schema) {
     app.addHook('onClose', async () => {
       const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
