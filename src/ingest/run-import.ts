@@ -215,7 +215,6 @@ async function ingestRecords(
 ): Promise<void> {
   let batch: Candidate[] = [];
   let rejects: RejectInput[] = [];
-  const seenKeys = new Set<string>();
   const codesSeen = new Set<string>();
 
   const reject = (r: RejectInput, keyless: boolean) => {
@@ -291,45 +290,18 @@ async function ingestRecords(
               String(k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)?.[p], record)),
             )
             .join(':');
-          if (seenKeys.has(key)) {
-            const first = await trx
-              .selectFrom('import_seen')
-              .select('line')
-              .where('import_id', '=', state.id)
-              .where('source_key', '=', key)
-              .executeTakeFirst();
-            const firstLine = first?.line ?? batch.find((c) => c.key === key)?.line;
-            reject(
-              {
-                line: item.line,
-                field: mapping.key.at(-1)!,
-                code: 'HUB_ERR_DUPLICATE_KEY',
-                message: errorMessage('HUB_ERR_DUPLICATE_KEY', {
-                  field: mapping.key.join('+'),
-                  value: key,
-                  firstLine,
-                }),
-                raw: item.raw,
-              },
-              false,
-            );
-          } else {
-            seenKeys.add(key);
-            codesSeen.add(record.municipalityCode);
-            batch.push({ line: item.line, key, record, sources: result.sources, raw: item.raw });
-          }
+          codesSeen.add(record.municipalityCode);
+          batch.push({ line: item.line, key, record, sources: result.sources, raw: item.raw });
         }
       }
     }
     if (batch.length >= batchSize) {
-      await writeBatch(trx, batch, state);
+      await writeBatch(trx, batch, state, mapping, reject);
       batch = [];
-      // The key set is kept in the database, not in memory, past each batch.
-      seenKeys.clear();
     }
     if (rejects.length >= batchSize) await flushRejects();
   }
-  await writeBatch(trx, batch, state);
+  await writeBatch(trx, batch, state, mapping, reject);
   await flushRejects();
 
   if (state.mode === 'full' && state.keylessRejects === 0 && codesSeen.size > 0) {
@@ -355,43 +327,70 @@ async function ingestRecords(
   await trx.deleteFrom('import_seen').where('import_id', '=', state.id).execute();
 }
 
-async function writeBatch(trx: Transaction<Database>, batch: Candidate[], state: RunState): Promise<void> {
+/**
+ * Writes one batch: a key already seen in this file (in this batch, or in an earlier one as
+ * kept in `import_seen`) is a duplicate row and rejected; the others are inserted, updated or
+ * counted as unchanged by their record hash.
+ */
+async function writeBatch(
+  trx: Transaction<Database>,
+  batch: Candidate[],
+  state: RunState,
+  mapping: CompiledMapping,
+  reject: (r: RejectInput, keyless: boolean) => void,
+): Promise<void> {
   if (batch.length === 0) return;
-  const keys = batch.map((c) => c.key);
-  // A key seen in an earlier batch of the same file is a duplicate row.
+  const firstLine = new Map<string, number>();
+  const unique: Candidate[] = [];
+  const duplicates: Candidate[] = [];
+  for (const c of batch) {
+    if (firstLine.has(c.key)) duplicates.push(c);
+    else {
+      firstLine.set(c.key, c.line);
+      unique.push(c);
+    }
+  }
   const fresh = await trx
     .insertInto('import_seen')
-    .values(batch.map((c) => ({ import_id: state.id, source_key: c.key, line: c.line })))
+    .values(unique.map((c) => ({ import_id: state.id, source_key: c.key, line: c.line })))
     .onConflict((oc) => oc.doNothing())
     .returning('source_key')
     .execute();
   const freshKeys = new Set(fresh.map((r) => r.source_key));
-  const accepted: Candidate[] = [];
-  for (const c of batch) {
-    if (freshKeys.has(c.key)) {
-      accepted.push(c);
-      continue;
-    }
-    const first = await trx
+  const accepted = unique.filter((c) => freshKeys.has(c.key));
+  const seenBefore = unique.filter((c) => !freshKeys.has(c.key));
+  if (seenBefore.length > 0) {
+    const earlier = await trx
       .selectFrom('import_seen')
-      .select('line')
+      .select(['source_key', 'line'])
       .where('import_id', '=', state.id)
-      .where('source_key', '=', c.key)
-      .executeTakeFirst();
-    state.counts.rejected++;
-    await insertRejects(trx, state.id, [
+      .where(
+        'source_key',
+        'in',
+        seenBefore.map((c) => c.key),
+      )
+      .execute();
+    for (const e of earlier) firstLine.set(e.source_key, e.line);
+    duplicates.push(...seenBefore);
+  }
+  for (const c of duplicates) {
+    reject(
       {
         line: c.line,
+        field: mapping.key.at(-1)!,
         code: 'HUB_ERR_DUPLICATE_KEY',
         message: errorMessage('HUB_ERR_DUPLICATE_KEY', {
-          field: 'key',
+          field: mapping.key.join('+'),
           value: c.key,
-          firstLine: first?.line,
+          firstLine: firstLine.get(c.key),
         }),
         raw: c.raw,
       },
-    ]);
+      false,
+    );
   }
+  const keys = accepted.map((c) => c.key);
+  if (keys.length === 0) return;
   const existing = await trx
     .selectFrom('persons')
     .select(['id', 'source_key', 'record_hash', 'missing_since'])

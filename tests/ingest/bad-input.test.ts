@@ -154,7 +154,7 @@ describe('bad input gets a clear answer and loses nothing', () => {
     ]);
   });
 
-  it('streams a large file in batches', async () => {
+  it('streams a large file in batches and finds a duplicate across batches', async () => {
     const many: string[] = [header];
     for (let i = 0; i < 3000; i++) {
       many.push(
@@ -166,8 +166,13 @@ describe('bad input gets a clear answer and loses nothing', () => {
         ),
       );
     }
+    many.push(many[1]!);
     const run = await importText(many.join('\n'), 'juki_異動分_large.csv');
-    expect(run.counts).toMatchObject({ read: 3000, inserted: 3000, rejected: 0 });
+    expect(run.counts).toMatchObject({ read: 3001, inserted: 3000, rejected: 1 });
     expect(await app.hub.persons.count()).toBe(3027);
+    // the duplicate is found across batches (500 rows each), with the line of the first
+    const [dup] = await rejectsOf(run);
+    expect(dup).toMatchObject({ line: 3002, code: 'HUB_ERR_DUPLICATE_KEY' });
+    expect(dup!.message).toContain('2 行目');
   });
 });
