@@ -56,16 +56,51 @@ export interface InvalidBytes {
 }
 
 /** Decodes a complete byte string, or reports where it is invalid. */
-export function decodeBytes(
-  bytes: Uint8Array,
-  encoding: Encoding,
-): { text: string } | { invalid: InvalidBytes } {
+export function decodeBytes(bytes: Uint8Array, encoding: Encoding): { text: string } | { invalid: InvalidBytes } {
+  if (encoding === 'euc-jp') return decodeEucJpMs(bytes);
   try {
     const text = new TextDecoder(whatwgLabel(encoding), { fatal: true, ignoreBOM: true }).decode(bytes);
     return { text: encoding === 'cp932' ? fixSjisControls(text) : text };
   } catch {
     return { invalid: findInvalid(bytes, encoding) };
   }
+}
+
+/**
+ * EUC-JP with the EUC-JP-MS user-defined area F5A1–FEFE → U+E000–U+E3AB (WHATWG's decoder
+ * rejects these bytes); the rest is decoded by Node's EUC-JP decoder.
+ */
+function decodeEucJpMs(bytes: Uint8Array): { text: string } | { invalid: InvalidBytes } {
+  const decoder = new TextDecoder('euc-jp', { fatal: true, ignoreBOM: true });
+  let text = '';
+  let start = 0;
+  const flush = (end: number): InvalidBytes | undefined => {
+    if (end === start) return undefined;
+    const part = bytes.subarray(start, end);
+    try {
+      text += decoder.decode(part);
+      return undefined;
+    } catch {
+      const inv = findInvalid(part, 'euc-jp');
+      return { offset: inv.offset + start, hex: inv.hex };
+    }
+  };
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const t = bytes[i + 1];
+    if (b < 0x80) i++;
+    else if (b === 0x8f) i += 3;
+    else if (b >= 0xf5 && b <= 0xfe && t !== undefined && t >= 0xa1 && t <= 0xfe) {
+      const bad = flush(i);
+      if (bad) return { invalid: bad };
+      text += String.fromCharCode(0xe000 + (b - 0xf5) * 94 + (t - 0xa1));
+      i += 2;
+      start = i;
+    } else i += 2;
+  }
+  const bad = flush(bytes.length);
+  return bad ? { invalid: bad } : { text };
 }
 
 function findInvalid(bytes: Uint8Array, encoding: Encoding): InvalidBytes {
@@ -86,13 +121,9 @@ function hex(bytes: Uint8Array): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
-function decodesAs(sample: Uint8Array, encoding: Encoding, complete: boolean): string | undefined {
-  try {
-    const decoder = new TextDecoder(whatwgLabel(encoding), { fatal: true, ignoreBOM: true });
-    return decoder.decode(sample, { stream: !complete });
-  } catch {
-    return undefined;
-  }
+function decodesAs(sample: Uint8Array, encoding: Encoding): string | undefined {
+  const r = decodeBytes(sample, encoding);
+  return 'text' in r ? r.text : undefined;
 }
 
 /** How Japanese a decoded text looks: kana and kanji count, half-width kana and PUA count against. */
@@ -113,11 +144,14 @@ export type Detection = { encoding: Encoding; bom: boolean } | { invalid: Invali
  * Detects the encoding of a file from its first bytes. `complete` says the sample is the whole
  * file (otherwise a character cut at the end of the sample is allowed).
  */
-export function detectEncoding(sample: Uint8Array, complete: boolean): Detection {
-  if (hasUtf8Bom(sample)) return { encoding: 'utf-8', bom: true };
-  if (decodesAs(sample, 'utf-8', complete) !== undefined) return { encoding: 'utf-8', bom: false };
-  const sjis = decodesAs(sample, 'cp932', complete);
-  const euc = decodesAs(sample, 'euc-jp', complete);
+export function detectEncoding(head: Uint8Array, complete: boolean): Detection {
+  if (hasUtf8Bom(head)) return { encoding: 'utf-8', bom: true };
+  // A sample cut inside a character must not count against an encoding: end it at a line.
+  const lastLf = complete ? -1 : head.lastIndexOf(0x0a);
+  const sample = lastLf > 0 ? head.subarray(0, lastLf) : head;
+  if (decodesAs(sample, 'utf-8') !== undefined) return { encoding: 'utf-8', bom: false };
+  const sjis = decodesAs(sample, 'cp932');
+  const euc = decodesAs(sample, 'euc-jp');
   if (sjis !== undefined && euc !== undefined) {
     return { encoding: score(euc) > score(sjis) ? 'euc-jp' : 'cp932', bom: false };
   }
