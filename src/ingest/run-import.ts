@@ -4,6 +4,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { errorMessage, HubError, InputError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
+import { resolveGaiji } from '../mapping/gaiji.ts';
 import type { CompiledMapping } from '../mapping/compile.ts';
 import { kanaKey, nameKey } from '../normalize/kana.ts';
 import type { Encoding } from '../parsers/decode.ts';
@@ -71,6 +72,7 @@ export async function runImport(
       message: `mappings/${options.adapter}/${entity}.mapping.yaml がありません`,
     });
   }
+  const layout = deps.mappings.layout(options.adapter);
   const imports = createImportsRepository(db);
   const startedAt = new Date();
   const id = newId('imp');
@@ -124,9 +126,11 @@ export async function runImport(
           ...(options.encoding ? { encoding: options.encoding } : {}),
           ...(options.mode ? { mode: options.mode } : {}),
           config: options.config ?? {},
+          ...(layout ? { layout } : {}),
         }),
         state,
         deps.batchSize ?? 500,
+        deps.mappings,
       );
       await trx
         .updateTable('import_runs')
@@ -212,6 +216,7 @@ async function ingestRecords(
   items: AsyncIterable<ReadItem>,
   state: RunState,
   batchSize: number,
+  mappings: MappingCatalog,
 ): Promise<void> {
   let batch: Candidate[] = [];
   let rejects: RejectInput[] = [];
@@ -264,6 +269,7 @@ async function ingestRecords(
           true,
         );
       } else {
+        resolveRecordGaiji(result.record, state.encoding === 'cp932' ? mappings : undefined);
         const errors = personCheck.Check(result.record) ? [] : [...personCheck.Errors(result.record)];
         if (errors.length > 0) {
           const e = errors[0]!;
@@ -474,4 +480,21 @@ function toRow(
     created_at: now,
     updated_at: now,
   };
+}
+
+/**
+ * 外字 (PUA) in a mapped record: resolved through the municipality's table where the input was
+ * CP932 (the table is keyed by CP932 code); an unmapped one stays as its PUA code point and the
+ * person is flagged UNMAPPED_GAIJI.
+ */
+function resolveRecordGaiji(record: Record<string, unknown>, mappings: MappingCatalog | undefined): void {
+  const code = typeof record.municipalityCode === 'string' ? record.municipalityCode : '';
+  const found = resolveGaiji(record, mappings?.gaiji(code));
+  if (found.length === 0) return;
+  record.gaiji = found;
+  if (found.some((g) => g.unicode === undefined)) {
+    const review = new Set((record.needsReview as string[] | undefined) ?? []);
+    review.add('UNMAPPED_GAIJI');
+    record.needsReview = [...review];
+  }
 }

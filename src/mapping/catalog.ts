@@ -1,6 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { HubError } from '../errors.ts';
+import { type FixedLayout, FixedField, FixedLayoutFile, FixedRecordType, layoutProblems } from '../parsers/fixed-width.ts';
+import { type GaijiTable, loadGaijiTable } from './gaiji.ts';
 import { type CompiledMapping, compileMapping } from './compile.ts';
 import { CodeTableFile, FieldSpec, MappingFile, MappingTestFile, Transform } from './schema.ts';
 import type { CodeTable } from './transforms.ts';
@@ -9,6 +11,10 @@ import { type FileIssue, formatIssue, type LoadedYaml, loadYaml } from './yaml-f
 export interface MappingCatalog {
   /** The mapping for an adapter's entity, or undefined. */
   get(adapter: string, entity: string): CompiledMapping | undefined;
+  /** The fixed-width layout of an adapter (`mappings/<adapter>/layout.yaml`), if it has one. */
+  layout(adapter: string): FixedLayout | undefined;
+  /** The 外字 table of a municipality (`mappings/gaiji/<市区町村コード>.csv`), if there is one. */
+  gaiji(municipalityCode: string): GaijiTable | undefined;
   list(): { file: string; adapter: string; entity: string }[];
   codeTables: Map<string, CodeTable>;
 }
@@ -56,6 +62,19 @@ export function loadMappingCatalog(dir: string, adapterIds: string[]): LoadResul
     tables.set(loaded.value.name, loaded.value);
   }
 
+  const gaiji = new Map<string, GaijiTable>();
+  for (const file of yamlFiles(path.join(dir, 'gaiji'), '.csv')) {
+    files.push(file);
+    if (!/^\d{6}\.csv$/.test(path.basename(file))) {
+      issues.push({ file: rel(file), line: 1, column: 1, message: 'name a 外字 table after its 市区町村コード: <6 digits>.csv' });
+      continue;
+    }
+    const { table, issues: found } = loadGaijiTable(file, rel(file));
+    issues.push(...found);
+    if (table) gaiji.set(table.municipalityCode, table);
+  }
+
+  const layouts = new Map<string, FixedLayout>();
   const compiled = new Map<string, { file: string; mapping: CompiledMapping }>();
   const adapterDirs = existsSync(dir)
     ? readdirSync(dir, { withFileTypes: true })
@@ -65,6 +84,17 @@ export function loadMappingCatalog(dir: string, adapterIds: string[]): LoadResul
         .map((e) => path.join(dir, e.name))
     : [];
   for (const adapterDir of adapterDirs) {
+    const layoutFile = path.join(adapterDir, 'layout.yaml');
+    if (existsSync(layoutFile)) {
+      files.push(layoutFile);
+      const { loaded, issues: found } = loadYaml<FixedLayoutFile>(rel(layoutFile), FixedLayoutFile, [FixedField, FixedRecordType]);
+      issues.push(...found);
+      if (loaded) {
+        const problems = layoutProblems(loaded.value);
+        for (const p of problems) issues.push({ file: rel(layoutFile), ...loaded.locate(p.path), message: p.message });
+        if (problems.length === 0) layouts.set(path.basename(adapterDir), { ...loaded.value, file: rel(layoutFile) });
+      }
+    }
     for (const file of yamlFiles(adapterDir, '.mapping.yaml')) {
       files.push(file);
       const { loaded, issues: found } = loadYaml<MappingFile>(rel(file), MappingFile, [FieldSpec, Transform]);
@@ -103,6 +133,8 @@ export function loadMappingCatalog(dir: string, adapterIds: string[]): LoadResul
     files,
     catalog: {
       get: (adapter, entity) => compiled.get(`${adapter}/${entity}`)?.mapping,
+      layout: (adapter) => layouts.get(adapter),
+      gaiji: (code) => gaiji.get(code),
       list: () =>
         [...compiled.values()].map((c) => ({
           file: c.file,

@@ -1,7 +1,8 @@
 import type { ErrorCode } from '../errors.ts';
 import { errorMessage } from '../errors.ts';
-import { isValidMyNumber } from '../normalize/check-digits.ts';
-import { eraByCode, eraContains, isoToWareki, isValidIsoDate, parseWareki } from '../normalize/wareki.ts';
+import { isPlausibleResidentCode, isValidLocalGovCode, isValidM11W27, isValidMyNumber } from '../normalize/check-digits.ts';
+import { relationshipLabel } from '../normalize/relationship.ts';
+import { eraByCode, eraContains, isoToWareki, isValidIsoDate, parseWareki, unknownDateLabel } from '../normalize/wareki.ts';
 import { digitsToAscii, trimAll } from '../normalize/width.ts';
 import type { HubDate } from '../schemas/common.ts';
 import type { FieldSpec, MappingFile } from './schema.ts';
@@ -82,10 +83,11 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
       const record: Record<string, unknown> = {};
       const sources: Record<string, string> = {};
       const problems: MappingProblem[] = [];
+      const review = new Set<string>();
       for (const f of fields) {
         let value: Value;
         try {
-          value = evaluate(f, values);
+          value = evaluate(f, values, review);
         } catch (e) {
           if (!(e instanceof TransformError)) throw e;
           problems.push(problem(f, e.code, { ...e.params, field: f.source ?? f.target }));
@@ -100,6 +102,7 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
         if (f.source) sources[f.target] = f.source;
       }
       if (problems.length > 0) return { kind: 'reject', problems };
+      if (review.size > 0) record.needsReview = [...review];
       if (file.extras) {
         const extras: Record<string, string> = {};
         for (const [k, v] of Object.entries(values)) {
@@ -133,12 +136,16 @@ function runTransforms(f: CompiledField, raw: string | undefined): Value {
   return v;
 }
 
-function evaluate(f: CompiledField, values: Record<string, string>): Value {
+function evaluate(f: CompiledField, values: Record<string, string>, review: Set<string>): Value {
   const s = f.spec;
   if (s.const !== undefined) return s.const;
   if (s.fromAll) {
     const list = s.fromAll.map((c) => runTransforms(f, values[c])).filter((v) => v !== absent);
-    return list.length > 0 ? list : absent;
+    if (list.length === 0) return absent;
+    if (s.as !== 'relationshipLabel') return list;
+    const label = relationshipLabel(list.map(String));
+    if ('error' in label) throw new TransformError('HUB_ERR_INVALID_CODE', { value: list.join(','), table: '続柄' });
+    return label.label;
   }
   if (s.concat) {
     const parts = s.concat.map((c) => runTransforms(f, values[c])).filter((v) => v !== absent);
@@ -147,9 +154,7 @@ function evaluate(f: CompiledField, values: Record<string, string>): Value {
   if (s.as === 'date') return dateOf(s, values);
   const v = runTransforms(f, s.from ? values[s.from] : undefined);
   if (v === absent) return absent;
-  if (s.checkDigit === 'mynumber' && !isValidMyNumber(String(v))) {
-    throw new TransformError('HUB_ERR_CHECK_DIGIT', {});
-  }
+  if (s.checkDigit) checkDigit(s.checkDigit, String(v), f.target, review);
   switch (s.as) {
     case 'boolean':
       if (typeof v === 'boolean') return v;
@@ -172,6 +177,21 @@ function evaluate(f: CompiledField, values: Record<string, string>): Value {
   }
 }
 
+const warnOnly = {
+  m11w27: isValidM11W27,
+  residentCode: isPlausibleResidentCode,
+  localGov: isValidLocalGovCode,
+};
+
+/** 個人番号 is strict; the other check digits only flag the person for review. */
+function checkDigit(kind: NonNullable<FieldSpec['checkDigit']>, v: string, target: string, review: Set<string>): void {
+  if (kind === 'mynumber') {
+    if (!isValidMyNumber(v)) throw new TransformError('HUB_ERR_CHECK_DIGIT', {});
+    return;
+  }
+  if (!warnOnly[kind](v)) review.add(`CHECK_DIGIT:${target}`);
+}
+
 function cell(values: Record<string, string>, name: string | undefined): string {
   return name ? digitsToAscii(trimAll(values[name] ?? '')) : '';
 }
@@ -181,15 +201,18 @@ function dateOf(s: FieldSpec, values: Record<string, string>): Value {
   const v = cell(values, s.from);
   const unknown = cell(values, s.unknownFlag) === '1';
   const label = s.label ? trimAll(values[s.label] ?? '') : '';
-  if (unknown || (v === '' && label !== '')) {
+  const allZero = /^0+$/.test(v);
+  if (unknown || allZero || (v === '' && label !== '')) {
     // 住民記録システム標準仕様書 1.1.8: a 不詳 date is kept as given, never completed by guess.
     const d: HubDate = { iso: null, unknown: true };
-    if (label) d.label = label;
+    const derived = label || unknownDateLabel(v);
+    if (derived) d.label = derived;
     if (v) d.source = v;
     return d;
   }
   if (v === '') return absent;
   let iso: string | undefined;
+  let sourceEra: number | undefined;
   const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(v) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(v);
   if (m) {
     iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
@@ -202,9 +225,10 @@ function dateOf(s: FieldSpec, values: Record<string, string>): Value {
       throw new TransformError('HUB_ERR_INVALID_DATE', { value: v });
     }
     iso = w.iso;
+    sourceEra = w.era;
   }
   const eraText = cell(values, s.era);
-  let eraCode: number | undefined;
+  let eraCode: number | undefined = sourceEra;
   if (eraText !== '') {
     eraCode = Number(eraText);
     const era = eraByCode(eraCode);

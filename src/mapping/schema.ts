@@ -23,6 +23,10 @@ export const Transform = Type.Union(
       { additionalProperties: false },
     ),
     Type.Object({ maxLength: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    Type.Object(
+      { nullIf: Type.String({ description: 'this value means "none" (e.g. "00" for an unused 続柄 link)' }) },
+      { additionalProperties: false },
+    ),
   ],
   { $id: 'Transform' },
 );
@@ -53,10 +57,11 @@ export const FieldSpec = Type.Object(
           Type.Literal('integer'),
           Type.Literal('date'),
           Type.Literal('yearMonth'),
+          Type.Literal('relationshipLabel'),
         ],
         {
           description:
-            'boolean: "1" true, "0" false; date: a HubDate (ISO or 和暦 with 不詳); yearMonth: YYYY-MM',
+            'boolean: "1" true, "0" false; date: a HubDate (ISO or 和暦 with 不詳); yearMonth: YYYY-MM; relationshipLabel: 続柄 codes (fromAll) → 子の妻',
         },
       ),
     ),
@@ -69,7 +74,9 @@ export const FieldSpec = Type.Object(
       Type.String({ description: 'date: the 元号 code field (1 明治 … 5 令和), checked against the date' }),
     ),
     checkDigit: Type.Optional(
-      Type.Union([Type.Literal('mynumber')], { description: 'reject on a wrong check digit' }),
+      Type.Union([Type.Literal('mynumber'), Type.Literal('m11w27'), Type.Literal('residentCode'), Type.Literal('localGov')], {
+        description: 'mynumber rejects a wrong check digit; the others flag the person in needsReview',
+      }),
     ),
   },
   { $id: 'FieldSpec', additionalProperties: false },

@@ -51,6 +51,10 @@ export function compileTransform(t: Transform, tables: Map<string, CodeTable>): 
       return v;
     };
   }
+  if ('nullIf' in t) {
+    const none = t.nullIf;
+    return (v) => (v === none ? '' : v);
+  }
   const max = t.maxLength;
   return (v) => {
     if ([...v].length > max)

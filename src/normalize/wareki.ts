@@ -103,7 +103,9 @@ const eraByName = new Map<string, Era>(
  * Parses 和暦 text: `昭和55年4月1日`, `令和元年5月1日`, `S55.4.1`, `R1.5.1`, `H01/01/08`, the 7-digit
  * `GYYMMDD` form (`3550401`) and full-width digits. Returns the ISO date or a reason.
  */
-export function parseWareki(text: string): { iso: string } | { error: 'syntax' | 'invalid' | 'lunisolar' } {
+export function parseWareki(
+  text: string,
+): { iso: string; era: number } | { error: 'syntax' | 'invalid' | 'lunisolar' } {
   const s = digitsToAscii(text.trim()).replace(/[．]/g, '.');
   let m = /^(明治|大正|昭和|平成|令和)(元|\d{1,2})年(\d{1,2})月(\d{1,2})日$/.exec(s);
   m ??= /^([MTSHRmtshr])(元|\d{1,2})[./-](\d{1,2})[./-](\d{1,2})$/.exec(s);
@@ -126,7 +128,7 @@ export function parseWareki(text: string): { iso: string } | { error: 'syntax' |
   }
   if (eraCode === undefined) return { error: 'syntax' };
   const iso = warekiToIso(eraCode, y, mo, d);
-  if (iso) return { iso };
+  if (iso) return { iso, era: eraCode };
   const era = eraByCode(eraCode)!;
   const gy = Number(era.start.slice(0, 4)) + y - 1;
   const guess = `${pad(gy, 4)}-${pad(mo)}-${pad(d)}`;
@@ -134,4 +136,20 @@ export function parseWareki(text: string): { iso: string } | { error: 'syntax' |
     return { error: 'lunisolar' };
   }
   return { error: 'invalid' };
+}
+
+/**
+ * The 不詳表記 of a partly known 7-digit date: `3450000` → `昭和45年月日不詳`, `3450500` →
+ * `昭和45年5月日不詳`; `0000000` → `年月日不詳`. Undefined when the form is not GYYMMDD.
+ */
+export function unknownDateLabel(gyymmdd: string): string | undefined {
+  const m = /^([0-5])(\d{2})(\d{2})(\d{2})$/.exec(digitsToAscii(gyymmdd.trim()));
+  if (!m) return undefined;
+  const era = eraByCode(Number(m[1]));
+  const [y, mo, d] = [Number(m[2]), Number(m[3]), Number(m[4])];
+  if (!era || y === 0) return '年月日不詳';
+  const year = `${era.name}${y === 1 ? '元' : y}年`;
+  if (mo === 0) return `${year}月日不詳`;
+  if (d === 0) return `${year}${mo}月日不詳`;
+  return undefined;
 }

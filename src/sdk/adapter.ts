@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { ErrorCode } from '../errors.ts';
 import type { Encoding } from '../parsers/decode.ts';
+import type { FixedLayout } from '../parsers/fixed-width.ts';
 
 /**
  * Adapter SDK v1. An adapter turns the bytes of one core system's file into raw records (or
@@ -31,6 +32,8 @@ export interface ReadContext {
   /** `full` or `delta` when the caller knows; otherwise the adapter decides. */
   mode?: 'full' | 'delta';
   config: Record<string, unknown>;
+  /** The adapter's fixed-width layout from `mappings/<adapter>/layout.yaml`, when it has one. */
+  layout?: FixedLayout;
 }
 
 /** What a reader yields, in order: one `meta` before any record, then records and rejects. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isoToWareki, isValidIsoDate, parseWareki, warekiToIso } from '../../src/normalize/wareki.ts';
+import fc from 'fast-check';
+import { isoToWareki, isValidIsoDate, parseWareki, unknownDateLabel, warekiToIso } from '../../src/normalize/wareki.ts';
 
 describe('和暦', () => {
   it.each([
@@ -29,13 +30,13 @@ describe('和暦', () => {
   });
 
   it('reads text, letter and 7-digit forms with full-width digits', () => {
-    expect(parseWareki('昭和55年4月1日')).toEqual({ iso: '1980-04-01' });
-    expect(parseWareki('S55.4.1')).toEqual({ iso: '1980-04-01' });
-    expect(parseWareki('R1.5.1')).toEqual({ iso: '2019-05-01' });
-    expect(parseWareki('令和元年5月1日')).toEqual({ iso: '2019-05-01' });
-    expect(parseWareki('昭和５５年４月１日')).toEqual({ iso: '1980-04-01' });
-    expect(parseWareki('3550401')).toEqual({ iso: '1980-04-01' });
-    expect(parseWareki('4010108')).toEqual({ iso: '1989-01-08' });
+    expect(parseWareki('昭和55年4月1日')).toMatchObject({ iso: '1980-04-01' });
+    expect(parseWareki('S55.4.1')).toMatchObject({ iso: '1980-04-01' });
+    expect(parseWareki('R1.5.1')).toMatchObject({ iso: '2019-05-01' });
+    expect(parseWareki('令和元年5月1日')).toMatchObject({ iso: '2019-05-01' });
+    expect(parseWareki('昭和５５年４月１日')).toMatchObject({ iso: '1980-04-01' });
+    expect(parseWareki('3550401')).toMatchObject({ iso: '1980-04-01' });
+    expect(parseWareki('4010108')).toMatchObject({ iso: '1989-01-08' });
   });
 
   it('refuses days outside their era or the calendar', () => {
@@ -51,5 +52,30 @@ describe('和暦', () => {
     expect(isValidIsoDate('2023-02-29')).toBe(false);
     expect(isValidIsoDate('1900-02-29')).toBe(false);
     expect(isValidIsoDate('2000-02-29')).toBe(true);
+  });
+});
+
+describe('和暦 properties', () => {
+  it('ISO → 和暦 → ISO is the identity over 1873-01-01…2100-12-31', () => {
+    const start = Date.UTC(1873, 0, 1);
+    const days = (Date.UTC(2100, 11, 31) - start) / 86_400_000;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: days }), (n) => {
+        const iso = new Date(start + n * 86_400_000).toISOString().slice(0, 10);
+        const w = isoToWareki(iso);
+        expect(w).toBeDefined();
+        expect(parseWareki(w!.text)).toMatchObject({ iso });
+        const g = `${w!.era.code}${String(w!.year).padStart(2, '0')}${String(w!.month).padStart(2, '0')}${String(w!.day).padStart(2, '0')}`;
+        expect(parseWareki(g)).toMatchObject({ iso });
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('labels partly known 7-digit dates', () => {
+    expect(unknownDateLabel('3450000')).toBe('昭和45年月日不詳');
+    expect(unknownDateLabel('4010500')).toBe('平成元年5月日不詳');
+    expect(unknownDateLabel('0000000')).toBe('年月日不詳');
+    expect(unknownDateLabel('3450101')).toBeUndefined();
   });
 });
