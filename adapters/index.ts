@@ -1,5 +1,6 @@
 import type { Adapter } from '../src/sdk/adapter.ts';
+import jukiLegacyFixed from './juki-legacy-fixed/adapter.ts';
 import jukiStandardCsv from './juki-standard-csv/adapter.ts';
 
 /** Every adapter the hub ships, listed explicitly (no discovery by file name). */
-export const adapters: readonly Adapter[] = [jukiStandardCsv];
+export const adapters: readonly Adapter[] = [jukiStandardCsv, jukiLegacyFixed];

@@ -24,6 +24,15 @@ export const Transform = Type.Union(
     ),
     Type.Object({ maxLength: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
     Type.Object(
+      {
+        split: Type.Object(
+          { separator: Type.String({ minLength: 1 }), index: Type.Integer({ minimum: 0 }) },
+          { additionalProperties: false, description: 'the index-th part, e.g. 氏 of 「甲野　一郎」 with separator 「　」' },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
       { nullIf: Type.String({ description: 'this value means "none" (e.g. "00" for an unused 続柄 link)' }) },
       { additionalProperties: false },
     ),

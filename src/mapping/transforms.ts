@@ -22,6 +22,11 @@ export function halfKanaToFull(s: string): string {
   return s.replace(/[\uff66-\uff9d][\uff9e\uff9f]?|[\uff61-\uff65\uff9e\uff9f]/g, (m) => m.normalize('NFKC'));
 }
 
+/** A kana reading in full width: half-width kana composed, and the space between 氏 and 名 full-width. */
+export function fullWidthKana(s: string): string {
+  return halfKanaToFull(s).replace(/ /g, '\u3000');
+}
+
 export type CompiledTransform = (value: string) => string | boolean | number;
 
 /** Compiles one transform; code tables are looked up once here, not per row. */
@@ -29,7 +34,7 @@ export function compileTransform(t: Transform, tables: Map<string, CodeTable>): 
   if (t === 'trim') return trimAll;
   if (t === 'digits') return digitsToAscii;
   if (t === 'stripLeadingZeros') return (v) => (/^0+\d/.test(v) ? v.replace(/^0+(?=\d)/, '') : v);
-  if ('width' in t) return t.width === 'half-ascii' ? fullWidthAsciiToHalf : halfKanaToFull;
+  if ('width' in t) return t.width === 'half-ascii' ? fullWidthAsciiToHalf : fullWidthKana;
   if ('zeroPad' in t) {
     const n = t.zeroPad;
     return (v) => (/^\d+$/.test(v) ? v.padStart(n, '0') : v);
@@ -50,6 +55,10 @@ export function compileTransform(t: Transform, tables: Map<string, CodeTable>): 
       if (!re.test(v)) throw new TransformError('HUB_ERR_INVALID_FORMAT', { value: v, expected: t.pattern });
       return v;
     };
+  }
+  if ('split' in t) {
+    const { separator, index } = t.split;
+    return (v) => v.split(separator)[index] ?? '';
   }
   if ('nullIf' in t) {
     const none = t.nullIf;
