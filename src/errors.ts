@@ -82,19 +82,33 @@ export const errorCatalog = {
   HUB_ERR_NO_TRAILER: {
     status: 422,
     title: 'No trailer record',
-    detail: 'トレーラレコードがありません（ファイルが途中で切れています）。このファイルのデータは反映していません',
+    detail:
+      'トレーラレコードがありません（ファイルが途中で切れています）。このファイルのデータは反映していません',
   },
   HUB_ERR_TRAILER_COUNT: {
     status: 422,
     title: 'Trailer count mismatch',
-    detail: 'トレーラの件数 {expected} と読み込んだデータレコード {actual} 件が一致しません。このファイルのデータは反映していません',
+    detail:
+      'トレーラの件数 {expected} と読み込んだデータレコード {actual} 件が一致しません。このファイルのデータは反映していません',
   },
-  HUB_ERR_AFTER_TRAILER: { status: 422, title: 'Data after trailer', detail: 'トレーラレコードの後にレコードがあります' },
+  HUB_ERR_AFTER_TRAILER: {
+    status: 422,
+    title: 'Data after trailer',
+    detail: 'トレーラレコードの後にレコードがあります',
+  },
   HUB_ERR_LAYOUT: { status: 500, title: 'Layout missing', detail: '{message}' },
 
   // Row-level reject codes.
-  HUB_ERR_RECORD_LENGTH: { status: 422, title: 'Record length', detail: 'レコード長が {actual} バイトです（{expected} バイトのはず）' },
-  HUB_ERR_RECORD_TYPE: { status: 422, title: 'Record type', detail: 'レコード区分「{code}」は定義されていません' },
+  HUB_ERR_RECORD_LENGTH: {
+    status: 422,
+    title: 'Record length',
+    detail: 'レコード長が {actual} バイトです（{expected} バイトのはず）',
+  },
+  HUB_ERR_RECORD_TYPE: {
+    status: 422,
+    title: 'Record type',
+    detail: 'レコード区分「{code}」は定義されていません',
+  },
   HUB_ERR_INVALID_BYTES: {
     status: 422,
     title: 'Invalid bytes',

@@ -8,7 +8,8 @@ const FROM_HEADER = ['市区町村コード', '作成年月日'] as const;
 
 async function* read(input: AsyncIterable<Uint8Array>, context: ReadContext): AsyncGenerator<ReadItem> {
   const layout = context.layout;
-  if (!layout) throw new HubError('HUB_ERR_LAYOUT', { message: 'mappings/juki-legacy-fixed/layout.yaml がありません' });
+  if (!layout)
+    throw new HubError('HUB_ERR_LAYOUT', { message: 'mappings/juki-legacy-fixed/layout.yaml がありません' });
   const encoding = context.encoding ?? layout.encoding;
   const dataFields = layout.records.data?.fields.map((f) => f.name) ?? [];
   let header: Record<string, string> | undefined;
@@ -44,7 +45,11 @@ async function* read(input: AsyncIterable<Uint8Array>, context: ReadContext): As
     } else if (item.type === 'trailer') {
       const expected = Number(item.values.データ件数);
       if (!Number.isInteger(expected) || expected !== data) {
-        throw new InputError('HUB_ERR_TRAILER_COUNT', { line: item.line, field: 'データ件数' }, { expected: item.values.データ件数, actual: data });
+        throw new InputError(
+          'HUB_ERR_TRAILER_COUNT',
+          { line: item.line, field: 'データ件数' },
+          { expected: item.values.データ件数, actual: data },
+        );
       }
       trailerLine = item.line;
     } else {

@@ -27,7 +27,8 @@ export const mappingSchemaFiles: Record<string, () => string> = {
   'mapping.schema.json': () => jsonSchema(MappingFile, [FieldSpec, Transform], 'madoguchi-hub mapping file'),
   'mapping-test.schema.json': () => jsonSchema(MappingTestFile, [], 'madoguchi-hub mapping test file'),
   'code-table.schema.json': () => jsonSchema(CodeTableFile, [], 'madoguchi-hub code table'),
-  'fixed-layout.schema.json': () => jsonSchema(FixedLayoutFile, [FixedField, FixedRecordType], 'madoguchi-hub fixed-width layout'),
+  'fixed-layout.schema.json': () =>
+    jsonSchema(FixedLayoutFile, [FixedField, FixedRecordType], 'madoguchi-hub fixed-width layout'),
 };
 
 export async function writeMappingSchemas(mappingsDir: string): Promise<string[]> {

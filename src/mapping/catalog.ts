@@ -1,9 +1,15 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { HubError } from '../errors.ts';
-import { type FixedLayout, FixedField, FixedLayoutFile, FixedRecordType, layoutProblems } from '../parsers/fixed-width.ts';
-import { type GaijiTable, loadGaijiTable } from './gaiji.ts';
+import {
+  FixedField,
+  type FixedLayout,
+  FixedLayoutFile,
+  FixedRecordType,
+  layoutProblems,
+} from '../parsers/fixed-width.ts';
 import { type CompiledMapping, compileMapping } from './compile.ts';
+import { type GaijiTable, loadGaijiTable } from './gaiji.ts';
 import { CodeTableFile, FieldSpec, MappingFile, MappingTestFile, Transform } from './schema.ts';
 import type { CodeTable } from './transforms.ts';
 import { type FileIssue, formatIssue, type LoadedYaml, loadYaml } from './yaml-file.ts';
@@ -66,7 +72,12 @@ export function loadMappingCatalog(dir: string, adapterIds: string[]): LoadResul
   for (const file of yamlFiles(path.join(dir, 'gaiji'), '.csv')) {
     files.push(file);
     if (!/^\d{6}\.csv$/.test(path.basename(file))) {
-      issues.push({ file: rel(file), line: 1, column: 1, message: 'name a 外字 table after its 市区町村コード: <6 digits>.csv' });
+      issues.push({
+        file: rel(file),
+        line: 1,
+        column: 1,
+        message: 'name a 外字 table after its 市区町村コード: <6 digits>.csv',
+      });
       continue;
     }
     const { table, issues: found } = loadGaijiTable(file, rel(file));
@@ -87,12 +98,17 @@ export function loadMappingCatalog(dir: string, adapterIds: string[]): LoadResul
     const layoutFile = path.join(adapterDir, 'layout.yaml');
     if (existsSync(layoutFile)) {
       files.push(layoutFile);
-      const { loaded, issues: found } = loadYaml<FixedLayoutFile>(rel(layoutFile), FixedLayoutFile, [FixedField, FixedRecordType]);
+      const { loaded, issues: found } = loadYaml<FixedLayoutFile>(rel(layoutFile), FixedLayoutFile, [
+        FixedField,
+        FixedRecordType,
+      ]);
       issues.push(...found);
       if (loaded) {
         const problems = layoutProblems(loaded.value);
-        for (const p of problems) issues.push({ file: rel(layoutFile), ...loaded.locate(p.path), message: p.message });
-        if (problems.length === 0) layouts.set(path.basename(adapterDir), { ...loaded.value, file: rel(layoutFile) });
+        for (const p of problems)
+          issues.push({ file: rel(layoutFile), ...loaded.locate(p.path), message: p.message });
+        if (problems.length === 0)
+          layouts.set(path.basename(adapterDir), { ...loaded.value, file: rel(layoutFile) });
       }
     }
     for (const file of yamlFiles(adapterDir, '.mapping.yaml')) {

@@ -1,8 +1,20 @@
 import type { ErrorCode } from '../errors.ts';
 import { errorMessage } from '../errors.ts';
-import { isPlausibleResidentCode, isValidLocalGovCode, isValidM11W27, isValidMyNumber } from '../normalize/check-digits.ts';
+import {
+  isPlausibleResidentCode,
+  isValidLocalGovCode,
+  isValidM11W27,
+  isValidMyNumber,
+} from '../normalize/check-digits.ts';
 import { relationshipLabel } from '../normalize/relationship.ts';
-import { eraByCode, eraContains, isoToWareki, isValidIsoDate, parseWareki, unknownDateLabel } from '../normalize/wareki.ts';
+import {
+  eraByCode,
+  eraContains,
+  isoToWareki,
+  isValidIsoDate,
+  parseWareki,
+  unknownDateLabel,
+} from '../normalize/wareki.ts';
 import { digitsToAscii, trimAll } from '../normalize/width.ts';
 import type { HubDate } from '../schemas/common.ts';
 import type { FieldSpec, MappingFile } from './schema.ts';
@@ -144,7 +156,8 @@ function evaluate(f: CompiledField, values: Record<string, string>, review: Set<
     if (list.length === 0) return absent;
     if (s.as !== 'relationshipLabel') return list;
     const label = relationshipLabel(list.map(String));
-    if ('error' in label) throw new TransformError('HUB_ERR_INVALID_CODE', { value: list.join(','), table: '続柄' });
+    if ('error' in label)
+      throw new TransformError('HUB_ERR_INVALID_CODE', { value: list.join(','), table: '続柄' });
     return label.label;
   }
   if (s.concat) {
@@ -184,7 +197,12 @@ const warnOnly = {
 };
 
 /** 個人番号 is strict; the other check digits only flag the person for review. */
-function checkDigit(kind: NonNullable<FieldSpec['checkDigit']>, v: string, target: string, review: Set<string>): void {
+function checkDigit(
+  kind: NonNullable<FieldSpec['checkDigit']>,
+  v: string,
+  target: string,
+  review: Set<string>,
+): void {
   if (kind === 'mynumber') {
     if (!isValidMyNumber(v)) throw new TransformError('HUB_ERR_CHECK_DIGIT', {});
     return;

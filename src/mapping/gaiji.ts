@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  cp932UserDefinedToPua,
+  isCp932Trail,
+  isCp932UserDefinedLead,
+  puaToCp932UserDefined,
+} from '../parsers/cp932.ts';
 import { CsvRecordParser } from '../parsers/csv.ts';
-import { cp932UserDefinedToPua, isCp932Trail, isCp932UserDefinedLead, puaToCp932UserDefined } from '../parsers/cp932.ts';
 import type { GaijiReverse } from '../parsers/encode.ts';
 import type { FileIssue } from './yaml-file.ts';
 
@@ -33,11 +38,15 @@ const HEADER = ['sjis', 'unicode', 'mj', 'reading', 'note'];
  * Problems (a code outside F040–F9FC, a code or character twice, an empty character) come back
  * with file, line and column.
  */
-export function loadGaijiTable(file: string, displayName = file): { table?: GaijiTable; issues: FileIssue[] } {
+export function loadGaijiTable(
+  file: string,
+  displayName = file,
+): { table?: GaijiTable; issues: FileIssue[] } {
   const bytes = readFileSync(file);
   const text = bytes.toString('utf8').replace(/^\ufeff/, '');
   const issues: FileIssue[] = [];
-  const issue = (line: number, column: number, message: string) => issues.push({ file: displayName, line, column, message });
+  const issue = (line: number, column: number, message: string) =>
+    issues.push({ file: displayName, line, column, message });
   const parser = new CsvRecordParser();
   const rows = text.split(/\r?\n/).flatMap((l, i) => parser.pushLine(l, i + 1));
   rows.push(...parser.end());
@@ -67,7 +76,11 @@ export function loadGaijiTable(file: string, displayName = file): { table?: Gaij
       continue;
     }
     if (unicode === '' || [...unicode].length > 2) {
-      issue(row.startLine, sjis.length + 2, 'unicode must be one character, optionally with a variation selector');
+      issue(
+        row.startLine,
+        sjis.length + 2,
+        'unicode must be one character, optionally with a variation selector',
+      );
       continue;
     }
     if (reverse.has(unicode)) {
@@ -109,7 +122,10 @@ const PUA_CP932 = /[\ue000-\ue757]/gu;
  * mapped character becomes the table's text; an unmapped one stays as its PUA code point.
  * Returns what was found, so the caller can flag `UNMAPPED_GAIJI` and keep the trail.
  */
-export function resolveGaiji(record: Record<string, unknown>, table: GaijiTable | undefined): GaijiResolution[] {
+export function resolveGaiji(
+  record: Record<string, unknown>,
+  table: GaijiTable | undefined,
+): GaijiResolution[] {
   const found: GaijiResolution[] = [];
   const walk = (node: Record<string, unknown> | unknown[], prefix: string) => {
     for (const [k, v] of Object.entries(node)) {

@@ -27,7 +27,10 @@ export const Transform = Type.Union(
       {
         split: Type.Object(
           { separator: Type.String({ minLength: 1 }), index: Type.Integer({ minimum: 0 }) },
-          { additionalProperties: false, description: 'the index-th part, e.g. 氏 of 「甲野　一郎」 with separator 「　」' },
+          {
+            additionalProperties: false,
+            description: 'the index-th part, e.g. 氏 of 「甲野　一郎」 with separator 「　」',
+          },
         ),
       },
       { additionalProperties: false },
@@ -83,9 +86,17 @@ export const FieldSpec = Type.Object(
       Type.String({ description: 'date: the 元号 code field (1 明治 … 5 令和), checked against the date' }),
     ),
     checkDigit: Type.Optional(
-      Type.Union([Type.Literal('mynumber'), Type.Literal('m11w27'), Type.Literal('residentCode'), Type.Literal('localGov')], {
-        description: 'mynumber rejects a wrong check digit; the others flag the person in needsReview',
-      }),
+      Type.Union(
+        [
+          Type.Literal('mynumber'),
+          Type.Literal('m11w27'),
+          Type.Literal('residentCode'),
+          Type.Literal('localGov'),
+        ],
+        {
+          description: 'mynumber rejects a wrong check digit; the others flag the person in needsReview',
+        },
+      ),
     ),
   },
   { $id: 'FieldSpec', additionalProperties: false },

@@ -56,7 +56,10 @@ export interface InvalidBytes {
 }
 
 /** Decodes a complete byte string, or reports where it is invalid. */
-export function decodeBytes(bytes: Uint8Array, encoding: Encoding): { text: string } | { invalid: InvalidBytes } {
+export function decodeBytes(
+  bytes: Uint8Array,
+  encoding: Encoding,
+): { text: string } | { invalid: InvalidBytes } {
   if (encoding === 'euc-jp') return decodeEucJpMs(bytes);
   try {
     const text = new TextDecoder(whatwgLabel(encoding), { fatal: true, ignoreBOM: true }).decode(bytes);

@@ -7,7 +7,9 @@ export class UnencodableError extends Error {
     readonly index: number,
     readonly encoding: string,
   ) {
-    super(`U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} (${char}) を ${encoding} で表せません（${index + 1}文字目）`);
+    super(
+      `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} (${char}) を ${encoding} で表せません（${index + 1}文字目）`,
+    );
     this.name = 'UnencodableError';
   }
 }

@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { ErrorCode } from '../errors.ts';
 import { errorMessage } from '../errors.ts';
 import { decodeBytes, type Encoding } from './decode.ts';
-import { type GaijiReverse, encodeCp932 } from './encode.ts';
+import { encodeCp932, type GaijiReverse } from './encode.ts';
 import { splitLines } from './lines.ts';
 
 export const FixedField = Type.Object(
@@ -58,27 +58,46 @@ export function layoutProblems(layout: FixedLayoutFile): { path: (string | numbe
     let next = 1;
     const names = new Set<string>();
     rec.fields.forEach((f, i) => {
-      if (names.has(f.name)) out.push({ path: ['records', type, 'fields', i, 'name'], message: `field ${f.name} twice` });
+      if (names.has(f.name))
+        out.push({ path: ['records', type, 'fields', i, 'name'], message: `field ${f.name} twice` });
       names.add(f.name);
       if (f.start < next) {
-        out.push({ path: ['records', type, 'fields', i, 'start'], message: `${f.name} starts at ${f.start}, overlapping bytes up to ${next - 1}` });
+        out.push({
+          path: ['records', type, 'fields', i, 'start'],
+          message: `${f.name} starts at ${f.start}, overlapping bytes up to ${next - 1}`,
+        });
       } else if (f.start > next) {
-        out.push({ path: ['records', type, 'fields', i, 'start'], message: `bytes ${next}–${f.start - 1} before ${f.name} are not declared` });
+        out.push({
+          path: ['records', type, 'fields', i, 'start'],
+          message: `bytes ${next}–${f.start - 1} before ${f.name} are not declared`,
+        });
       }
       next = f.start + f.length;
     });
     if (next - 1 !== layout.recordLength) {
-      out.push({ path: ['records', type, 'fields'], message: `fields cover ${next - 1} bytes; the record length is ${layout.recordLength}` });
+      out.push({
+        path: ['records', type, 'fields'],
+        message: `fields cover ${next - 1} bytes; the record length is ${layout.recordLength}`,
+      });
     }
   }
   const t = layout.typeField;
-  if (t.start + t.length - 1 > layout.recordLength) out.push({ path: ['typeField'], message: 'outside the record' });
+  if (t.start + t.length - 1 > layout.recordLength)
+    out.push({ path: ['typeField'], message: 'outside the record' });
   return out;
 }
 
 export type FixedItem =
   | { kind: 'record'; type: string; line: number; values: Record<string, string>; raw: Buffer }
-  | { kind: 'reject'; line: number; column?: number; field?: string; code: ErrorCode; message: string; raw: Buffer };
+  | {
+      kind: 'reject';
+      line: number;
+      column?: number;
+      field?: string;
+      code: ErrorCode;
+      message: string;
+      raw: Buffer;
+    };
 
 /** Trims half-width (0x20) and full-width (U+3000) padding at both ends. */
 function trimPadding(s: string): string {
@@ -105,7 +124,10 @@ export async function* readFixedWidth(
         kind: 'reject',
         line,
         code: 'HUB_ERR_RECORD_LENGTH',
-        message: errorMessage('HUB_ERR_RECORD_LENGTH', { actual: bytes.length, expected: layout.recordLength }),
+        message: errorMessage('HUB_ERR_RECORD_LENGTH', {
+          actual: bytes.length,
+          expected: layout.recordLength,
+        }),
         raw: bytes,
       };
       continue;
@@ -113,7 +135,14 @@ export async function* readFixedWidth(
     const code = bytes.subarray(t.start - 1, t.start - 1 + t.length).toString('latin1');
     const type = byCode.get(code);
     if (!type) {
-      yield { kind: 'reject', line, column: t.start, code: 'HUB_ERR_RECORD_TYPE', message: errorMessage('HUB_ERR_RECORD_TYPE', { code }), raw: bytes };
+      yield {
+        kind: 'reject',
+        line,
+        column: t.start,
+        code: 'HUB_ERR_RECORD_TYPE',
+        message: errorMessage('HUB_ERR_RECORD_TYPE', { code }),
+        raw: bytes,
+      };
       continue;
     }
     const values: Record<string, string> = {};
@@ -139,7 +168,10 @@ export async function* readFixedWidth(
   }
 }
 
-async function* records(input: AsyncIterable<Uint8Array>, layout: FixedLayoutFile): AsyncGenerator<{ line: number; bytes: Buffer }> {
+async function* records(
+  input: AsyncIterable<Uint8Array>,
+  layout: FixedLayoutFile,
+): AsyncGenerator<{ line: number; bytes: Buffer }> {
   if (layout.recordSeparator !== 'none') {
     for await (const l of splitLines(input)) {
       if (l.bytes.length === 0) continue;
@@ -175,7 +207,8 @@ export function writeFixedRecord(
   for (const f of rec.fields) {
     const value = values[f.name] ?? '';
     let bytes = layout.encoding === 'cp932' ? encodeCp932(value, gaiji) : Buffer.from(value, 'utf8');
-    if (bytes.length > f.length) throw new Error(`${f.name}: ${bytes.length} bytes do not fit in ${f.length}`);
+    if (bytes.length > f.length)
+      throw new Error(`${f.name}: ${bytes.length} bytes do not fit in ${f.length}`);
     const missing = f.length - bytes.length;
     if (f.pad === 'zero') bytes = Buffer.concat([Buffer.alloc(missing, 0x30), bytes]);
     else if (f.pad === 'full' && layout.encoding === 'cp932') {

@@ -159,14 +159,18 @@ export const PersonRecord = Type.Object(
       },
       { additionalProperties: false },
     ),
-    needsReview: Type.Optional(Type.Array(Type.String(), { description: 'e.g. UNMAPPED_GAIJI, CHECK_DIGIT:atenaNo' })),
+    needsReview: Type.Optional(
+      Type.Array(Type.String(), { description: 'e.g. UNMAPPED_GAIJI, CHECK_DIGIT:atenaNo' }),
+    ),
     gaiji: Type.Optional(
       Type.Array(
         Type.Object(
           {
             field: Type.String(),
             sjis: Type.String({ description: 'the CP932 user-defined code, e.g. F040' }),
-            unicode: Type.Optional(Type.String({ description: 'the character the 外字 table gives; absent when unmapped' })),
+            unicode: Type.Optional(
+              Type.String({ description: 'the character the 外字 table gives; absent when unmapped' }),
+            ),
             mj: Type.Optional(Type.String({ description: 'MJ文字図形名' })),
             tableVersion: Type.Optional(Type.String({ description: 'SHA-256 of the 外字 table used' })),
           },

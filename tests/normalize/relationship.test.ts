@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RELATIONSHIP_LABELS, relationshipCodes, relationshipLabel } from '../../src/normalize/relationship.ts';
+import {
+  RELATIONSHIP_LABELS,
+  relationshipCodes,
+  relationshipLabel,
+} from '../../src/normalize/relationship.ts';
 
 describe('続柄 chains', () => {
   it('writes and reads chains of up to four links', () => {

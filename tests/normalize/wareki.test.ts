@@ -1,6 +1,12 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isoToWareki, isValidIsoDate, parseWareki, unknownDateLabel, warekiToIso } from '../../src/normalize/wareki.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  isoToWareki,
+  isValidIsoDate,
+  parseWareki,
+  unknownDateLabel,
+  warekiToIso,
+} from '../../src/normalize/wareki.ts';
 
 describe('和暦', () => {
   it.each([

@@ -45,7 +45,8 @@ describe('CP932 encoding and decoding', () => {
   it('encodes each character of the repertoire and decodes it back', () => {
     for (const ch of repertoire) {
       const r = decodeBytes(encodeCp932(ch), 'cp932');
-      if (!('text' in r) || r.text !== ch) throw new Error(`U+${ch.codePointAt(0)!.toString(16)} does not round-trip`);
+      if (!('text' in r) || r.text !== ch)
+        throw new Error(`U+${ch.codePointAt(0)!.toString(16)} does not round-trip`);
     }
   });
 
