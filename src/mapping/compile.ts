@@ -234,12 +234,20 @@ function dateOf(s: FieldSpec, values: Record<string, string>): Value {
   const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(v) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(v);
   if (m) {
     iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
-    if (!isValidIsoDate(iso)) throw new TransformError('HUB_ERR_INVALID_DATE', { value: v });
+    if (!isValidIsoDate(iso)) {
+      if (s.allowNonCalendar && plausibleDay(Number(m[2]), Number(m[3]))) {
+        return { iso: null, unknown: false, nonCalendar: true, source: v } satisfies HubDate;
+      }
+      throw new TransformError('HUB_ERR_INVALID_DATE', { value: v });
+    }
   } else {
     const w = parseWareki(v);
     if ('error' in w) {
       if (w.error === 'lunisolar')
-        return { iso: null, unknown: false, source: v, wareki: v } satisfies HubDate;
+        return { iso: null, unknown: false, lunisolar: true, source: v } satisfies HubDate;
+      if (w.error === 'invalid' && s.allowNonCalendar && plausibleDay(w.month, w.day) && w.year >= 1) {
+        return { iso: null, unknown: false, nonCalendar: true, source: v } satisfies HubDate;
+      }
       throw new TransformError('HUB_ERR_INVALID_DATE', { value: v });
     }
     iso = w.iso;
@@ -258,6 +266,11 @@ function dateOf(s: FieldSpec, values: Record<string, string>): Value {
   if (w) d.wareki = w.text;
   if (v !== iso) d.source = v;
   return d;
+}
+
+/** The non-calendar day the standard names: 「うるう年でない年の２月29日」. */
+function plausibleDay(month: number, day: number): boolean {
+  return month === 2 && day === 29;
 }
 
 function setPath(target: Record<string, unknown>, parts: string[], value: unknown): void {

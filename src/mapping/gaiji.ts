@@ -51,7 +51,7 @@ export function loadGaijiTable(
   const rows = text.split(/\r?\n/).flatMap((l, i) => parser.pushLine(l, i + 1));
   rows.push(...parser.end());
   const [head, ...data] = rows;
-  if (!head || head.kind !== 'record' || HEADER.some((h, i) => head.fields[i]?.trim() !== h)) {
+  if (head?.kind !== 'record' || HEADER.some((h, i) => head.fields[i]?.trim() !== h)) {
     issue(1, 1, `header must be ${HEADER.join(',')}`);
     return { issues };
   }

@@ -85,6 +85,12 @@ export const FieldSpec = Type.Object(
     era: Type.Optional(
       Type.String({ description: 'date: the 元号 code field (1 明治 … 5 令和), checked against the date' }),
     ),
+    allowNonCalendar: Type.Optional(
+      Type.Boolean({
+        description:
+          'date: keep a day the calendar lacks instead of rejecting it (標準仕様書 1.1.8 allows it for 生年月日, 住民となった年月日, 住所を定めた年月日, 外国人住民となった年月日)',
+      }),
+    ),
     checkDigit: Type.Optional(
       Type.Union(
         [

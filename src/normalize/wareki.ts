@@ -103,9 +103,17 @@ const eraByName = new Map<string, Era>(
  * Parses 和暦 text: `昭和55年4月1日`, `令和元年5月1日`, `S55.4.1`, `R1.5.1`, `H01/01/08`, the 7-digit
  * `GYYMMDD` form (`3550401`) and full-width digits. Returns the ISO date or a reason.
  */
-export function parseWareki(
-  text: string,
-): { iso: string; era: number } | { error: 'syntax' | 'invalid' | 'lunisolar' } {
+export function parseWareki(text: string):
+  | { iso: string; era: number }
+  | { error: 'syntax' }
+  | {
+      error: 'invalid' | 'lunisolar';
+      era: number;
+      year: number;
+      month: number;
+      day: number;
+      gregorianYear: number;
+    } {
   const s = digitsToAscii(text.trim()).replace(/[．]/g, '.');
   let m = /^(明治|大正|昭和|平成|令和)(元|\d{1,2})年(\d{1,2})月(\d{1,2})日$/.exec(s);
   m ??= /^([MTSHRmtshr])(元|\d{1,2})[./-](\d{1,2})[./-](\d{1,2})$/.exec(s);
@@ -132,10 +140,11 @@ export function parseWareki(
   const era = eraByCode(eraCode)!;
   const gy = Number(era.start.slice(0, 4)) + y - 1;
   const guess = `${pad(gy, 4)}-${pad(mo)}-${pad(d)}`;
+  const parts = { era: eraCode, year: y, month: mo, day: d, gregorianYear: gy };
   if (eraCode === 1 && guess < GREGORIAN_START && mo >= 1 && mo <= 12 && d >= 1 && d <= 30) {
-    return { error: 'lunisolar' };
+    return { error: 'lunisolar', ...parts };
   }
-  return { error: 'invalid' };
+  return { error: 'invalid', ...parts };
 }
 
 /**

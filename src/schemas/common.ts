@@ -13,6 +13,14 @@ export const HubDate = Type.Object(
     source: Type.Optional(
       Type.String({ description: 'the value as the source wrote it, when it differs from iso' }),
     ),
+    nonCalendar: Type.Optional(
+      Type.Boolean({
+        description: 'a day the calendar lacks (e.g. 2月29日 of a common year), kept as the 戸籍 has it',
+      }),
+    ),
+    lunisolar: Type.Optional(
+      Type.Boolean({ description: 'a 明治5年 or earlier date of the old calendar: never converted' }),
+    ),
   },
   { $id: 'HubDate', additionalProperties: false },
 );

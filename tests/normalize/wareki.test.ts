@@ -32,7 +32,7 @@ describe('和暦', () => {
 
   it('does not convert dates before the Gregorian calendar (1873)', () => {
     expect(isoToWareki('1872-12-31')).toBeUndefined();
-    expect(parseWareki('明治5年12月2日')).toEqual({ error: 'lunisolar' });
+    expect(parseWareki('明治5年12月2日')).toMatchObject({ error: 'lunisolar' });
   });
 
   it('reads text, letter and 7-digit forms with full-width digits', () => {
@@ -46,9 +46,9 @@ describe('和暦', () => {
   });
 
   it('refuses days outside their era or the calendar', () => {
-    expect(parseWareki('平成31年5月1日')).toEqual({ error: 'invalid' });
-    expect(parseWareki('昭和64年1月8日')).toEqual({ error: 'invalid' });
-    expect(parseWareki('令和2年2月30日')).toEqual({ error: 'invalid' });
+    expect(parseWareki('平成31年5月1日')).toMatchObject({ error: 'invalid' });
+    expect(parseWareki('昭和64年1月8日')).toMatchObject({ error: 'invalid' });
+    expect(parseWareki('令和2年2月30日')).toMatchObject({ error: 'invalid' });
     expect(parseWareki('X55.4.1')).toEqual({ error: 'syntax' });
     expect(warekiToIso(5, 0, 1, 1)).toBeUndefined();
   });

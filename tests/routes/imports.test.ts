@@ -96,7 +96,7 @@ describe('POST /v1/imports', () => {
 
   it('lists rejects with line, column, field, code, message and raw row, audited', async () => {
     const lines = sampleLines();
-    lines[3] = lines[3]!.replace('1951-08-22', '1951-02-29');
+    lines[3] = lines[3]!.replace('1951-08-22', '1951-02-30');
     const res = await upload(app, Buffer.from(lines.join('\n')), 'adapter=juki-standard-csv', 'bad.csv');
     const run = res.json();
     expect(run.counts.rejected).toBe(1);
