@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
+import { encodeCp932 } from '../../src/parsers/encode.ts';
 import { expandProvenance, type PersonRow } from '../../src/store/types.ts';
 import { testApp } from '../helpers/app.ts';
 import { bytesSource, sampleBytes, sampleLines } from '../helpers/files.ts';
@@ -301,6 +302,16 @@ describe('encodings of the same export', () => {
     const run = await app.hub.importFile(bytesSource(bytes, 'explicit.csv'), { adapter, encoding: 'cp932' });
     expect(run).toMatchObject({ status: 'succeeded', encoding: 'cp932', encodingDetected: false });
     expect((await personByAtena(app, '1')).record.name.full).toBe('甲野　壱郎');
+  });
+
+  it('keeps an unmapped 外字 of a CP932 export as PUA, flags the person and writes it back as F9FC', async () => {
+    const withGaiji = text.replace('甲野　幸子', '甲\ue757　幸子');
+    const run = await app.hub.importFile(bytesSource(encodeCp932(withGaiji), 'gaiji.csv'), { adapter });
+    expect(run).toMatchObject({ status: 'succeeded', encoding: 'cp932', counts: { rejected: 0 } });
+    const p = (await personByAtena(app, '3')).record;
+    expect(p.name.full).toBe('甲\ue757　幸子');
+    expect(p.needsReview).toEqual(['UNMAPPED_GAIJI']);
+    expect(encodeCp932(p.name.full).subarray(2, 4).toString('hex')).toBe('f9fc');
   });
 
   it('reads a UTF-8 file without BOM and with a trailing EOF byte 0x1A', async () => {

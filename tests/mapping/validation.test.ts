@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,5 +75,35 @@ fields:
     writeFileSync(path.join(dir, 'codes', 'sex.yaml'), 'name: gender\ncodes: { "1": "1" }\n');
     const { issues } = loadMappingCatalog(dir, ids);
     expect(issues.map(formatIssue).join('\n')).toMatch(/sex\.yaml:1:7: name must be "sex"/);
+  });
+});
+
+describe('fixed-width layout validation', () => {
+  const layoutFile = (dir: string) => path.join(dir, 'juki-legacy-fixed', 'layout.yaml');
+  it('names an overlap, a gap and a total that is not the record length', () => {
+    const dir = copyMappings();
+    const text = readFileSync(layoutFile(dir), 'utf8')
+      .replace(
+        '{ name: 世帯番号, start: 17, length: 15, pad: zero }',
+        '{ name: 世帯番号, start: 16, length: 15, pad: zero }',
+      )
+      .replace('{ name: 作成時刻, start: 16, length: 6 }', '{ name: 作成時刻, start: 17, length: 6 }')
+      .replace('{ name: 予備, start: 11, length: 390 }', '{ name: 予備, start: 11, length: 389 }');
+    writeFileSync(layoutFile(dir), text);
+    const messages = loadMappingCatalog(dir, ids).issues.map(formatIssue).join('\n');
+    expect(messages).toMatch(/layout\.yaml:\d+:\d+: 世帯番号 starts at 16, overlapping bytes up to 16/);
+    expect(messages).toMatch(/layout\.yaml:\d+:\d+: bytes 16–16 before 作成時刻 are not declared/);
+    expect(messages).toMatch(/layout\.yaml:\d+:\d+: fields cover 399 bytes; the record length is 400/);
+  });
+
+  it('names a bad row of a 外字 table', () => {
+    const dir = copyMappings();
+    writeFileSync(
+      path.join(dir, 'gaiji', '999997.csv'),
+      'sjis,unicode,mj,reading,note\nF040,髙,,,\n8140,x,,,\nF040,y,,,\n',
+    );
+    const messages = loadMappingCatalog(dir, ids).issues.map(formatIssue).join('\n');
+    expect(messages).toMatch(/999997\.csv:3:1: sjis "8140" is not a user-defined code/);
+    expect(messages).toMatch(/999997\.csv:4:1: sjis F040 twice/);
   });
 });
