@@ -56,7 +56,9 @@ export const authPlugin = fp<AuthOptions>(
   async (app: FastifyInstance, options) => {
     const keys = options.apiKeys.map((k) => ({ id: k.id, digest: digest(k.key), scopes: new Set(k.scopes) }));
     app.addHook('onRequest', async (request) => {
-      if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
+      // Decided by the matched route, not the raw URL, so that no spelling of a path skips it.
+      const route = request.routeOptions.url;
+      if (route === undefined || !(route === '/v1' || route.startsWith('/v1/'))) return;
       const auth = header(request, 'authorization');
       const m = auth ? /^Bearer\s+(.+)$/i.exec(auth) : null;
       if (!m) throw new HubError('HUB_ERR_UNAUTHORIZED');
@@ -67,7 +69,9 @@ export const authPlugin = fp<AuthOptions>(
     });
     app.addHook('preHandler', async (request) => {
       const config = request.routeOptions.config;
-      if (!request.client) return;
+      const route = request.routeOptions.url;
+      if (route === undefined || !route.startsWith('/v1/')) return;
+      if (!request.client) throw new HubError('HUB_ERR_UNAUTHORIZED');
       if (config.scope && !hasScope(request.client, config.scope)) {
         throw new HubError('HUB_ERR_FORBIDDEN', { scope: config.scope });
       }

@@ -21,6 +21,14 @@ describe('auth, scopes and the purpose rule', () => {
     });
   });
 
+  it('answers 401 for a percent-encoded spelling of a /v1 path too', async () => {
+    const res = await app.inject({ method: 'GET', url: '/%761/residents?kana=a' });
+    expect([401, 404]).toContain(res.statusCode);
+    expect(res.json().code).not.toBe('HUB_ERR_INTERNAL');
+    if (res.statusCode === 404) return;
+    expect(res.json().code).toBe('HUB_ERR_UNAUTHORIZED');
+  });
+
   it('answers 401 for an unknown key and for a malformed header', async () => {
     for (const authorization of ['Bearer not-a-key-at-all-000000', 'Basic abc', 'Bearer']) {
       const res = await app.inject({ method: 'GET', url: '/v1/adapters', headers: { authorization } });
