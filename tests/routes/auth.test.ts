@@ -22,10 +22,9 @@ describe('auth, scopes and the purpose rule', () => {
   });
 
   it('answers 401 for a percent-encoded spelling of a /v1 path too', async () => {
+    // the router decodes %76 to v and matches /v1/residents: the key is still required
     const res = await app.inject({ method: 'GET', url: '/%761/residents?kana=a' });
-    expect([401, 404]).toContain(res.statusCode);
-    expect(res.json().code).not.toBe('HUB_ERR_INTERNAL');
-    if (res.statusCode === 404) return;
+    expect(res.statusCode).toBe(401);
     expect(res.json().code).toBe('HUB_ERR_UNAUTHORIZED');
   });
 
