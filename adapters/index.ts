@@ -1,6 +1,7 @@
 import type { Adapter } from '../src/sdk/adapter.ts';
 import jukiLegacyFixed from './juki-legacy-fixed/adapter.ts';
 import jukiStandardCsv from './juki-standard-csv/adapter.ts';
+import tenshutsuXml from './tenshutsu-xml/adapter.ts';
 
 /** Every adapter the hub ships, listed explicitly (no discovery by file name). */
-export const adapters: readonly Adapter[] = [jukiStandardCsv, jukiLegacyFixed];
+export const adapters: readonly Adapter[] = [jukiStandardCsv, jukiLegacyFixed, tenshutsuXml];

@@ -17,6 +17,7 @@ import { allSchemas } from './schemas/index.ts';
 import type { Adapter } from './sdk/adapter.ts';
 import { type AdapterRegistry, createAdapterRegistry } from './sdk/registry.ts';
 import { type AuditRepository, createAuditRepository } from './store/audit-repo.ts';
+import { type CertificatesRepository, createCertificatesRepository } from './store/certificates-repo.ts';
 import { createStore, type Store } from './store/db.ts';
 import { createImportsRepository, type ImportsRepository } from './store/imports-repo.ts';
 import { createPersonsRepository, type PersonsRepository } from './store/persons-repo.ts';
@@ -27,6 +28,7 @@ export interface Hub {
   adapters: AdapterRegistry;
   mappings: MappingCatalog;
   persons: PersonsRepository;
+  certificates: CertificatesRepository;
   imports: ImportsRepository;
   audit: AuditRepository;
   metrics: Metrics;
@@ -87,6 +89,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     adapters,
     mappings,
     persons: createPersonsRepository(store.db),
+    certificates: createCertificatesRepository(store.db),
     imports,
     audit: createAuditRepository(store.db),
     metrics,

@@ -96,6 +96,17 @@ export const errorCatalog = {
     title: 'Data after trailer',
     detail: 'トレーラレコードの後にレコードがあります',
   },
+  HUB_ERR_XML: { status: 422, title: 'XML error', detail: 'XML を読めません: {message}' },
+  HUB_ERR_XML_DTD: {
+    status: 422,
+    title: 'DTD refused',
+    detail: 'DTD・実体宣言を含む XML は受け付けません（外部実体は解決しません）',
+  },
+  HUB_ERR_CERTIFICATE: {
+    status: 422,
+    title: 'Certificate refused',
+    detail: '転出証明書を取り込めません: {message}',
+  },
   HUB_ERR_LAYOUT: { status: 500, title: 'Layout missing', detail: '{message}' },
 
   // Row-level reject codes.

@@ -5,7 +5,6 @@ import { errorMessage, HubError, InputError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
 import type { CompiledMapping } from '../mapping/compile.ts';
-import { resolveGaiji } from '../mapping/gaiji.ts';
 import { kanaKey, nameKey } from '../normalize/kana.ts';
 import type { Encoding } from '../parsers/decode.ts';
 import { Address } from '../schemas/address.ts';
@@ -21,6 +20,8 @@ import {
   type RejectInput,
 } from '../store/imports-repo.ts';
 import type { Database, NewPersonRow, StoredProvenance } from '../store/types.ts';
+import { certificateIdsFor, ingestCertificate, updateCertificateStatus } from './certificates.ts';
+import { keyOf, mapItem, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
 
 /** One input file: its name, size and SHA-256 known up front, its bytes streamed on demand. */
@@ -118,20 +119,15 @@ export async function runImport(
   const state = new RunState(id, options.adapter, source.fileName, startedAt);
   try {
     await db.transaction().execute(async (trx) => {
-      await ingestRecords(
-        trx,
-        mapping,
-        reader.read(source.open(), {
-          fileName: source.fileName,
-          ...(options.encoding ? { encoding: options.encoding } : {}),
-          ...(options.mode ? { mode: options.mode } : {}),
-          config: options.config ?? {},
-          ...(layout ? { layout } : {}),
-        }),
-        state,
-        deps.batchSize ?? 500,
-        deps.mappings,
-      );
+      const items = reader.read(source.open(), {
+        fileName: source.fileName,
+        ...(options.encoding ? { encoding: options.encoding } : {}),
+        ...(options.mode ? { mode: options.mode } : {}),
+        config: options.config ?? {},
+        ...(layout ? { layout } : {}),
+      });
+      if (entity === 'transfer-person') await ingestCertificate(trx, mapping, items, state, deps.mappings);
+      else await ingestRecords(trx, mapping, items, state, deps.batchSize ?? 500, deps.mappings);
       await trx
         .updateTable('import_runs')
         .set({
@@ -195,11 +191,6 @@ class RunState {
   ) {
     this.asOf = startedAt.toISOString();
   }
-  column(field: string | undefined): number | undefined {
-    if (!field) return undefined;
-    const i = this.fields.indexOf(field);
-    return i === -1 ? undefined : i + 1;
-  }
 }
 
 interface Candidate {
@@ -235,70 +226,29 @@ async function ingestRecords(
 
   for await (const item of items) {
     if (item.kind === 'meta') {
-      state.fields = item.fields;
-      state.mode = item.mode;
-      state.encoding = item.encoding;
-      state.encodingDetected = item.encodingDetected;
-      for (const name of mapping.requiredFields) {
-        if (!item.fields.includes(name))
-          throw new InputError('HUB_ERR_MISSING_COLUMN', { line: 1, field: name }, { column: name });
-      }
+      takeMeta(item, mapping, state);
       continue;
     }
     state.counts.read++;
     if (item.kind === 'reject') {
       reject({ ...item }, true);
     } else {
-      const result = mapping.apply(item.values);
-      if (result.kind === 'skip') {
+      const mapped = mapItem(item, mapping, personCheck, state, mappings);
+      if (mapped.kind === 'skip') {
         state.counts.skipped++;
         continue;
       }
-      if (result.kind === 'reject') {
-        const [first, ...more] = result.problems;
-        const column = state.column(first!.field);
-        reject(
-          {
-            line: item.line,
-            ...(column !== undefined ? { column } : {}),
-            ...(first!.field ? { field: first!.field } : {}),
-            code: first!.code,
-            message: [first!.message, ...more.map((p) => p.message)].join(' / '),
-            raw: item.raw,
-          },
-          true,
-        );
-      } else {
-        resolveRecordGaiji(result.record, state.encoding === 'cp932' ? mappings : undefined);
-        const errors = personCheck.Check(result.record) ? [] : [...personCheck.Errors(result.record)];
-        if (errors.length > 0) {
-          const e = errors[0]!;
-          const target = e.path.slice(1).replace(/\//g, '.');
-          const field = Object.entries(result.sources).find(
-            ([t]) => target === t || target.startsWith(`${t}.`) || t.startsWith(`${target}.`),
-          )?.[1];
-          const column = state.column(field);
-          reject(
-            {
-              line: item.line,
-              ...(column !== undefined ? { column } : {}),
-              ...(field ? { field } : { field: target }),
-              code: 'HUB_ERR_SCHEMA',
-              message: errorMessage('HUB_ERR_SCHEMA', { field: field ?? target, message: e.message }),
-              raw: item.raw,
-            },
-            true,
-          );
-        } else {
-          const record = result.record as PersonRecord;
-          const key = mapping.key
-            .map((k) =>
-              String(k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)?.[p], record)),
-            )
-            .join(':');
-          codesSeen.add(record.municipalityCode);
-          batch.push({ line: item.line, key, record, sources: result.sources, raw: item.raw });
-        }
+      if (mapped.kind === 'reject') reject(mapped.reject, true);
+      else {
+        const record = mapped.record as PersonRecord;
+        codesSeen.add(record.municipalityCode);
+        batch.push({
+          line: item.line,
+          key: keyOf(mapping, record),
+          record,
+          sources: mapped.sources,
+          raw: item.raw,
+        });
       }
     }
     if (batch.length >= batchSize) {
@@ -405,6 +355,12 @@ async function writeBatch(
   const byKey = new Map(existing.map((e) => [e.source_key, e]));
   const now = new Date();
   const rows: NewPersonRow[] = [];
+  // A new resident who came with a 転出証明書 keeps the hub id the certificate gave them.
+  const fromCertificates = await certificateIdsFor(
+    trx,
+    accepted.filter((c) => !byKey.has(c.key) && c.record.residentCode).map((c) => c.record.residentCode!),
+  );
+  const linked: { personId: string; certificateId: string }[] = [];
   for (const c of accepted) {
     const json = stableStringify(c.record);
     const hash = sha256Hex(json);
@@ -415,7 +371,9 @@ async function writeBatch(
     }
     if (prior) state.counts.updated++;
     else state.counts.inserted++;
-    rows.push(toRow(c, prior?.id ?? newId('per'), json, hash, state, now));
+    const transfer = prior ? undefined : fromCertificates.get(c.record.residentCode ?? '');
+    if (transfer) linked.push({ personId: transfer.id, certificateId: transfer.certificateId });
+    rows.push(toRow(c, prior?.id ?? transfer?.id ?? newId('per'), json, hash, state, now));
   }
   if (rows.length === 0) return;
   await trx
@@ -442,6 +400,17 @@ async function writeBatch(
       })),
     )
     .execute();
+  for (const l of linked) {
+    await trx
+      .updateTable('transfer_persons')
+      .set({ matched_person_id: l.personId })
+      .where('id', '=', l.personId)
+      .execute();
+  }
+  await updateCertificateStatus(
+    trx,
+    linked.map((l) => l.certificateId),
+  );
 }
 
 function toRow(
@@ -480,21 +449,4 @@ function toRow(
     created_at: now,
     updated_at: now,
   };
-}
-
-/**
- * 外字 (PUA) in a mapped record: resolved through the municipality's table where the input was
- * CP932 (the table is keyed by CP932 code); an unmapped one stays as its PUA code point and the
- * person is flagged UNMAPPED_GAIJI.
- */
-function resolveRecordGaiji(record: Record<string, unknown>, mappings: MappingCatalog | undefined): void {
-  const code = typeof record.municipalityCode === 'string' ? record.municipalityCode : '';
-  const found = resolveGaiji(record, mappings?.gaiji(code));
-  if (found.length === 0) return;
-  record.gaiji = found;
-  if (found.some((g) => g.unicode === undefined)) {
-    const review = new Set((record.needsReview as string[] | undefined) ?? []);
-    review.add('UNMAPPED_GAIJI');
-    record.needsReview = [...review];
-  }
 }

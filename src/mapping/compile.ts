@@ -6,7 +6,7 @@ import {
   isValidM11W27,
   isValidMyNumber,
 } from '../normalize/check-digits.ts';
-import { relationshipLabel } from '../normalize/relationship.ts';
+import { relationshipCodes, relationshipLabel } from '../normalize/relationship.ts';
 import {
   eraByCode,
   eraContains,
@@ -171,8 +171,8 @@ function evaluate(f: CompiledField, values: Record<string, string>, review: Set<
   switch (s.as) {
     case 'boolean':
       if (typeof v === 'boolean') return v;
-      if (v === '1') return true;
-      if (v === '0') return false;
+      if (v === '1' || v === 'true') return true;
+      if (v === '0' || v === 'false') return false;
       throw new TransformError('HUB_ERR_INVALID_FORMAT', { value: v, expected: '0 または 1' });
     case 'integer':
       if (typeof v === 'number') return v;
@@ -184,6 +184,11 @@ function evaluate(f: CompiledField, values: Record<string, string>, review: Set<
         throw new TransformError('HUB_ERR_INVALID_FORMAT', { value: v, expected: 'YYYY-MM' });
       }
       return `${m[1]}-${m[2]!.padStart(2, '0')}`;
+    }
+    case 'relationshipCodes': {
+      const chain = relationshipCodes(String(v));
+      if ('error' in chain) throw new TransformError('HUB_ERR_INVALID_CODE', { value: v, table: '続柄' });
+      return chain.codes;
     }
     default:
       return v;
@@ -220,10 +225,12 @@ function dateOf(s: FieldSpec, values: Record<string, string>): Value {
   const unknown = cell(values, s.unknownFlag) === '1';
   const label = s.label ? trimAll(values[s.label] ?? '') : '';
   const allZero = /^0+$/.test(v);
-  if (unknown || allZero || (v === '' && label !== '')) {
+  // 不詳日 as text (「昭和45年月日不詳」「令和2年頃」「推定…」, 標準仕様書 1.1.8) keep their wording.
+  const unknownText = /不詳|頃|推定|上旬|中旬|下旬/.test(v);
+  if (unknown || allZero || unknownText || (v === '' && label !== '')) {
     // 住民記録システム標準仕様書 1.1.8: a 不詳 date is kept as given, never completed by guess.
     const d: HubDate = { iso: null, unknown: true };
-    const derived = label || unknownDateLabel(v);
+    const derived = label || (unknownText ? v : unknownDateLabel(v));
     if (derived) d.label = derived;
     if (v) d.source = v;
     return d;

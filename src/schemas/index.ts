@@ -3,6 +3,7 @@ import { Address } from './address.ts';
 import { FieldProvenance, HubDate, Problem, Provenance } from './common.ts';
 import { ImportCounts, ImportRun, ImportStatus, Reject, RejectEntry } from './import-run.ts';
 import { Household, Person, PersonName, PersonStatus } from './person.ts';
+import { TransferCertificate, TransferPerson } from './transfer-certificate.ts';
 
 /** Every schema with an `$id`, registered with Fastify so that routes and OpenAPI share them. */
 export const allSchemas: TSchema[] = [
@@ -20,4 +21,6 @@ export const allSchemas: TSchema[] = [
   RejectEntry,
   Reject,
   ImportRun,
+  TransferPerson,
+  TransferCertificate,
 ];

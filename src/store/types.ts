@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { FieldProvenance, Provenance } from '../schemas/common.ts';
 import type { ImportCounts, RejectEntry } from '../schemas/import-run.ts';
 import type { PersonRecord } from '../schemas/person.ts';
+import type { TransferPersonRecord } from '../schemas/transfer-certificate.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
@@ -99,6 +100,34 @@ export interface VisitsTable {
   created_at: Timestamp;
 }
 
+export interface TransferCertificatesTable {
+  id: string;
+  source_key: string;
+  number: string;
+  record: Json<TransferCertificateRecord>;
+  record_hash: string;
+  status: 'pending' | 'registered';
+  import_id: string;
+  file_name: string;
+  as_of: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The certificate's own fields, as stored (persons are rows of their own). */
+export type TransferCertificateRecord = TransferPersonRecord['certificate'];
+
+export interface TransferPersonsTable {
+  id: string;
+  certificate_id: string;
+  position: number;
+  resident_code: string | null;
+  kana_key: string;
+  name_key: string;
+  birth_iso: string | null;
+  record: Json<Omit<TransferPersonRecord, 'certificate'>>;
+  matched_person_id: string | null;
+}
+
 export interface Database {
   persons: PersonsTable;
   import_runs: ImportRunsTable;
@@ -106,6 +135,8 @@ export interface Database {
   import_seen: ImportSeenTable;
   audit_log: AuditLogTable;
   visits: VisitsTable;
+  transfer_certificates: TransferCertificatesTable;
+  transfer_persons: TransferPersonsTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;

@@ -1,0 +1,201 @@
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { Transaction } from 'kysely';
+import { InputError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { MappingCatalog } from '../mapping/catalog.ts';
+import type { CompiledMapping } from '../mapping/compile.ts';
+import { kanaKey, nameKey } from '../normalize/kana.ts';
+import { Address } from '../schemas/address.ts';
+import { HubDate } from '../schemas/common.ts';
+import type { ImportCounts } from '../schemas/import-run.ts';
+import { PersonName } from '../schemas/person.ts';
+import { TransferPersonRecord } from '../schemas/transfer-certificate.ts';
+import type { ReadItem } from '../sdk/adapter.ts';
+import type { RejectInput } from '../store/imports-repo.ts';
+import type { Database } from '../store/types.ts';
+import { keyOf, type MapState, mapItem, takeMeta } from './map-item.ts';
+import { sha256Hex, stableStringify } from './record-hash.ts';
+
+const check = TypeCompiler.Compile(TransferPersonRecord, [HubDate, Address, PersonName]);
+
+export interface CertificateRun extends MapState {
+  id: string;
+  adapter: string;
+  file: string;
+  asOf: string;
+  counts: ImportCounts;
+  keptRejects: RejectInput[];
+}
+
+/**
+ * Imports one 転出証明書 (all its persons) as a pending transfer-in. A certificate is whole or
+ * not at all: any person that does not map (missing data, a wrong 個人番号 check digit, an
+ * unknown 続柄) fails the run with that reason. Persons keep their hub ids when the same
+ * certificate comes again; persons already in the register are linked by 住民票コード.
+ */
+export async function ingestCertificate(
+  trx: Transaction<Database>,
+  mapping: CompiledMapping,
+  items: AsyncIterable<ReadItem>,
+  run: CertificateRun,
+  mappings: MappingCatalog,
+): Promise<void> {
+  const persons: TransferPersonRecord[] = [];
+  for await (const item of items) {
+    if (item.kind === 'meta') {
+      takeMeta(item, mapping, run);
+      continue;
+    }
+    run.counts.read++;
+    const mapped =
+      item.kind === 'reject'
+        ? { kind: 'reject' as const, reject: item }
+        : mapItem(item, mapping, check, run, mappings);
+    if (mapped.kind === 'skip') continue;
+    if (mapped.kind === 'reject') {
+      run.counts.rejected++;
+      run.keptRejects.push(mapped.reject);
+      const r = mapped.reject;
+      throw new InputError(
+        'HUB_ERR_CERTIFICATE',
+        { line: r.line, ...(r.field ? { field: r.field } : {}) },
+        {
+          message: `順位 ${r.line} の ${r.field ?? ''}: ${r.message}`,
+        },
+      );
+    }
+    persons.push(mapped.record as TransferPersonRecord);
+  }
+  const first = persons[0];
+  if (!first) throw new InputError('HUB_ERR_CERTIFICATE', { line: 0 }, { message: '異動者がいません' });
+  const orders = new Set(persons.map((p) => p.order));
+  if (orders.size !== persons.length)
+    throw new InputError(
+      'HUB_ERR_CERTIFICATE',
+      { line: 0, field: '順位' },
+      { message: '順位が重複しています' },
+    );
+
+  const certificate = first.certificate;
+  const sourceKey = keyOf(mapping, first).split(':').slice(0, -1).join(':');
+  const personRecords = persons.map(({ certificate: _c, ...rest }) => rest).sort((a, b) => a.order - b.order);
+  const hash = sha256Hex(stableStringify({ certificate, persons: personRecords }));
+  const prior = await trx
+    .selectFrom('transfer_certificates')
+    .select(['id', 'record_hash'])
+    .where('source_key', '=', sourceKey)
+    .executeTakeFirst();
+  if (prior && prior.record_hash === hash) {
+    run.counts.unchanged += persons.length;
+    return;
+  }
+  const certificateId = prior?.id ?? newId('tc');
+  const now = new Date();
+  await trx
+    .insertInto('transfer_certificates')
+    .values({
+      id: certificateId,
+      source_key: sourceKey,
+      number: certificate.number,
+      record: JSON.stringify(certificate),
+      record_hash: hash,
+      status: 'pending',
+      import_id: run.id,
+      file_name: run.file,
+      as_of: run.asOf,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.column('source_key').doUpdateSet((eb) => ({
+        record: eb.ref('excluded.record'),
+        record_hash: eb.ref('excluded.record_hash'),
+        import_id: eb.ref('excluded.import_id'),
+        file_name: eb.ref('excluded.file_name'),
+        as_of: eb.ref('excluded.as_of'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
+  const existing = await trx
+    .selectFrom('transfer_persons')
+    .select(['id', 'position'])
+    .where('certificate_id', '=', certificateId)
+    .execute();
+  const idByPosition = new Map(existing.map((e) => [e.position, e.id]));
+  for (const p of personRecords) {
+    const id = idByPosition.get(p.order);
+    const registered = p.residentCode
+      ? await trx
+          .selectFrom('persons')
+          .select('id')
+          .where('resident_code', '=', p.residentCode)
+          .executeTakeFirst()
+      : undefined;
+    const row = {
+      certificate_id: certificateId,
+      position: p.order,
+      resident_code: p.residentCode ?? null,
+      kana_key: [p.kana?.full, p.aliasKana]
+        .filter(Boolean)
+        .map((k) => kanaKey(k!))
+        .join('|'),
+      name_key: [p.name.full, p.alias]
+        .filter(Boolean)
+        .map((n) => nameKey(n!))
+        .join('|'),
+      birth_iso: p.birthDate.iso,
+      record: JSON.stringify(p),
+      matched_person_id: registered?.id ?? null,
+    };
+    if (id) {
+      await trx.updateTable('transfer_persons').set(row).where('id', '=', id).execute();
+      run.counts.updated++;
+    } else {
+      await trx
+        .insertInto('transfer_persons')
+        .values({ id: registered?.id ?? newId('per'), ...row })
+        .execute();
+      run.counts.inserted++;
+    }
+  }
+  const gone = [...idByPosition.entries()].filter(([pos]) => !orders.has(pos)).map(([, id]) => id);
+  if (gone.length > 0) await trx.deleteFrom('transfer_persons').where('id', 'in', gone).execute();
+  await updateCertificateStatus(trx, [certificateId]);
+}
+
+/** A certificate is `registered` once every person in it is a resident of the register. */
+export async function updateCertificateStatus(
+  trx: Transaction<Database>,
+  certificateIds: string[],
+): Promise<void> {
+  if (certificateIds.length === 0) return;
+  const rows = await trx
+    .selectFrom('transfer_persons')
+    .select(['certificate_id', 'matched_person_id'])
+    .where('certificate_id', 'in', certificateIds)
+    .execute();
+  for (const id of new Set(certificateIds)) {
+    const mine = rows.filter((r) => r.certificate_id === id);
+    const status =
+      mine.length > 0 && mine.every((r) => r.matched_person_id !== null) ? 'registered' : 'pending';
+    await trx.updateTable('transfer_certificates').set({ status }).where('id', '=', id).execute();
+  }
+}
+
+/**
+ * For persons new to the register: the hub id of the certificate person they are (same
+ * 住民票コード, not yet linked), so that a person's id never changes across the 転入.
+ */
+export async function certificateIdsFor(
+  trx: Transaction<Database>,
+  residentCodes: string[],
+): Promise<Map<string, { id: string; certificateId: string }>> {
+  if (residentCodes.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('transfer_persons')
+    .select(['id', 'certificate_id', 'resident_code'])
+    .where('resident_code', 'in', residentCodes)
+    .where('matched_person_id', 'is', null)
+    .execute();
+  return new Map(rows.map((r) => [r.resident_code!, { id: r.id, certificateId: r.certificate_id }]));
+}
