@@ -49,7 +49,11 @@ async function* read(input: AsyncIterable<Uint8Array>, context: ReadContext): As
       );
     parts.push(Buffer.from(chunk));
   }
-  const bytes = Buffer.concat(parts);
+  let bytes = Buffer.concat(parts);
+  // A trailing EOF byte 0x1A (and the line breaks around it) is not part of the document.
+  let end = bytes.length;
+  while (end > 0 && [0x1a, 0x0a, 0x0d].includes(bytes[end - 1]!)) end--;
+  bytes = bytes.subarray(0, end);
   if (bytes.length === 0) throw new InputError('HUB_ERR_EMPTY_FILE', { line: 0 });
   const declared = prologEncoding(bytes);
   const encoding = context.encoding ?? declared.encoding;
