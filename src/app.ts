@@ -19,6 +19,7 @@ import { type AdapterRegistry, createAdapterRegistry } from './sdk/registry.ts';
 import { type AuditRepository, createAuditRepository } from './store/audit-repo.ts';
 import { type CertificatesRepository, createCertificatesRepository } from './store/certificates-repo.ts';
 import { createStore, type Store } from './store/db.ts';
+import { createEnrolmentsRepository, type EnrolmentsRepository } from './store/enrolments-repo.ts';
 import { createImportsRepository, type ImportsRepository } from './store/imports-repo.ts';
 import { createPersonsRepository, type PersonsRepository } from './store/persons-repo.ts';
 
@@ -29,6 +30,7 @@ export interface Hub {
   mappings: MappingCatalog;
   persons: PersonsRepository;
   certificates: CertificatesRepository;
+  enrolments: EnrolmentsRepository;
   imports: ImportsRepository;
   audit: AuditRepository;
   metrics: Metrics;
@@ -90,6 +92,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     mappings,
     persons: createPersonsRepository(store.db),
     certificates: createCertificatesRepository(store.db),
+    enrolments: createEnrolmentsRepository(store.db),
     imports,
     audit: createAuditRepository(store.db),
     metrics,

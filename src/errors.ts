@@ -110,6 +110,11 @@ export const errorCatalog = {
   HUB_ERR_LAYOUT: { status: 500, title: 'Layout missing', detail: '{message}' },
 
   // Row-level reject codes.
+  HUB_ERR_UNKNOWN_PERSON: {
+    status: 422,
+    title: 'Unknown person',
+    detail: '宛名番号 {atenaNo} の住民がまだいません（保留し、住記データが届いたときに反映します）',
+  },
   HUB_ERR_RECORD_LENGTH: {
     status: 422,
     title: 'Record length',

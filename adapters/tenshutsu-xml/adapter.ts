@@ -72,7 +72,7 @@ async function* read(input: AsyncIterable<Uint8Array>, context: ReadContext): As
   if (dtd) {
     throw new InputError('HUB_ERR_XML_DTD', { line: xml.slice(0, dtd.index).split('\n').length });
   }
-  let doc: Record<string, unknown>;
+  let doc: Record<string, unknown> | null;
   try {
     doc = await parseStringPromise(xml, { explicitArray: false, strict: true });
   } catch (e) {
@@ -82,7 +82,7 @@ async function* read(input: AsyncIterable<Uint8Array>, context: ReadContext): As
       { message: String((e as Error).message).split('\n')[0] },
     );
   }
-  const root = doc.転出証明書;
+  const root = doc?.転出証明書;
   if (!root || typeof root !== 'object')
     throw new InputError('HUB_ERR_XML', { line: 1 }, { message: 'ルート要素が <転出証明書> ではありません' });
 

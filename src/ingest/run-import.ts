@@ -21,6 +21,7 @@ import {
 } from '../store/imports-repo.ts';
 import type { Database, NewPersonRow, StoredProvenance } from '../store/types.ts';
 import { certificateIdsFor, ingestCertificate, updateCertificateStatus } from './certificates.ts';
+import { ingestEnrolments, linkEnrolments } from './enrolments.ts';
 import { keyOf, mapItem, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
 
@@ -127,6 +128,8 @@ export async function runImport(
         ...(layout ? { layout } : {}),
       });
       if (entity === 'transfer-person') await ingestCertificate(trx, mapping, items, state, deps.mappings);
+      else if (entity === 'enrolment')
+        await ingestEnrolments(trx, mapping, items, state, deps.batchSize ?? 500, deps.mappings);
       else await ingestRecords(trx, mapping, items, state, deps.batchSize ?? 500, deps.mappings);
       await trx
         .updateTable('import_runs')
@@ -410,6 +413,11 @@ async function writeBatch(
   await updateCertificateStatus(
     trx,
     linked.map((l) => l.certificateId),
+  );
+  // Departmental rows that waited for these persons are theirs now.
+  await linkEnrolments(
+    trx,
+    rows.filter((r) => !byKey.has(r.source_key)).map((r) => r.id),
   );
 }
 

@@ -185,6 +185,13 @@ function evaluate(f: CompiledField, values: Record<string, string>, review: Set<
       }
       return `${m[1]}-${m[2]!.padStart(2, '0')}`;
     }
+    case 'list': {
+      const parts = String(v)
+        .split(s.separator ?? ';')
+        .map((x) => trimAll(x))
+        .filter((x) => x !== '');
+      return parts.length > 0 ? parts : absent;
+    }
     case 'relationshipCodes': {
       const chain = relationshipCodes(String(v));
       if ('error' in chain) throw new TransformError('HUB_ERR_INVALID_CODE', { value: v, table: '続柄' });

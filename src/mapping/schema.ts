@@ -71,10 +71,11 @@ export const FieldSpec = Type.Object(
           Type.Literal('yearMonth'),
           Type.Literal('relationshipLabel'),
           Type.Literal('relationshipCodes'),
+          Type.Literal('list'),
         ],
         {
           description:
-            'boolean: "1" true, "0" false; date: a HubDate (ISO or 和暦 with 不詳); yearMonth: YYYY-MM; relationshipLabel: 続柄 codes (fromAll) → 子の妻; relationshipCodes: 続柄 label 妻の父 → [12, 51]',
+            'boolean: "1" true, "0" false; date: a HubDate (ISO or 和暦 with 不詳); yearMonth: YYYY-MM; relationshipLabel: 続柄 codes (fromAll) → 子の妻; relationshipCodes: 続柄 label 妻の父 → [12, 51]; list: split on `separator` (default ;)',
         },
       ),
     ),
@@ -114,7 +115,7 @@ export const MappingFile = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
     adapter: Type.String({ description: 'the adapter id whose records this maps' }),
-    entity: Type.Union([Type.Literal('person'), Type.Literal('transfer-person')]),
+    entity: Type.Union([Type.Literal('person'), Type.Literal('transfer-person'), Type.Literal('enrolment')]),
     description: Type.Optional(Type.String()),
     when: Type.Optional(
       Type.Object(

@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Address } from './address.ts';
 import { FieldProvenance, HubDate, Problem, Provenance } from './common.ts';
+import { Enrolment, Program } from './enrolment.ts';
 import { ImportCounts, ImportRun, ImportStatus, Reject, RejectEntry } from './import-run.ts';
 import { Household, Person, PersonName, PersonStatus } from './person.ts';
 import { TransferCertificate, TransferPerson } from './transfer-certificate.ts';
@@ -23,4 +24,6 @@ export const allSchemas: TSchema[] = [
   ImportRun,
   TransferPerson,
   TransferCertificate,
+  Program,
+  Enrolment,
 ];

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { FieldProvenance, Provenance } from '../schemas/common.ts';
+import type { EnrolmentRecord } from '../schemas/enrolment.ts';
 import type { ImportCounts, RejectEntry } from '../schemas/import-run.ts';
 import type { PersonRecord } from '../schemas/person.ts';
 import type { TransferPersonRecord } from '../schemas/transfer-certificate.ts';
@@ -128,6 +129,18 @@ export interface TransferPersonsTable {
   matched_person_id: string | null;
 }
 
+export interface EnrolmentsTable {
+  id: string;
+  source_key: string;
+  program: string;
+  atena_no: string;
+  person_id: string | null;
+  record: Json<EnrolmentRecord>;
+  record_hash: string;
+  provenance: Json<{ adapter: string; importId: string; file: string; line: number; asOf: string }>;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   persons: PersonsTable;
   import_runs: ImportRunsTable;
@@ -137,6 +150,7 @@ export interface Database {
   visits: VisitsTable;
   transfer_certificates: TransferCertificatesTable;
   transfer_persons: TransferPersonsTable;
+  enrolments: EnrolmentsTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { mayReadRestricted, personView } from '../../access/person-view.ts';
 import { HubError } from '../../errors.ts';
+import { Enrolment } from '../../schemas/enrolment.ts';
 import { Household, Person, PersonStatus } from '../../schemas/person.ts';
 import { auditBase, Limits, personalHeaders, problems } from '../common.ts';
 
@@ -87,6 +88,35 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { person, fields } = personView(row, ctx);
       await audit.record({ ...auditBase(request), action: 'residents.read', subjects: [person.id], fields });
       return person;
+    },
+  );
+
+  app.get(
+    '/residents/:id/enrolments',
+    {
+      config: { scope: 'residents:read', personal: true },
+      schema: {
+        tags: ['residents'],
+        summary: 'A person’s enrolments in the departmental systems (国保, 後期, 介護, 児童手当, 子ども医療)',
+        headers: personalHeaders,
+        params: Type.Object({ id: Type.String() }),
+        response: {
+          200: Type.Object({ items: Type.Array(Type.Ref(Enrolment)), total: Type.Integer() }),
+          ...problems(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const row = await persons.get(request.params.id);
+      if (!row) throw notFound(request.params.id);
+      const items = await app.hub.enrolments.forPersons([row.id]);
+      await audit.record({
+        ...auditBase(request),
+        action: 'residents.enrolments.read',
+        subjects: [row.id],
+        fields: items.map((e) => `enrolment:${e.program}`),
+      });
+      return { items, total: items.length };
     },
   );
 
