@@ -4,6 +4,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { App } from '../app.ts';
 import { CodeTableFile, FieldSpec, MappingFile, MappingTestFile, Transform } from '../mapping/schema.ts';
 import { FixedField, FixedLayoutFile, FixedRecordType } from '../parsers/fixed-width.ts';
+import { ProcedureRulesFile, ruleReferences } from '../procedures/rules.ts';
 
 /** The OpenAPI document as committed: stable key order from the routes, two-space JSON. */
 export async function openApiText(app: App): Promise<string> {
@@ -27,6 +28,8 @@ export const mappingSchemaFiles: Record<string, () => string> = {
   'mapping.schema.json': () => jsonSchema(MappingFile, [FieldSpec, Transform], 'madoguchi-hub mapping file'),
   'mapping-test.schema.json': () => jsonSchema(MappingTestFile, [], 'madoguchi-hub mapping test file'),
   'code-table.schema.json': () => jsonSchema(CodeTableFile, [], 'madoguchi-hub code table'),
+  'procedure-rules.schema.json': () =>
+    jsonSchema(ProcedureRulesFile, ruleReferences, 'madoguchi-hub procedure rules'),
   'fixed-layout.schema.json': () =>
     jsonSchema(FixedLayoutFile, [FixedField, FixedRecordType], 'madoguchi-hub fixed-width layout'),
 };

@@ -8,6 +8,7 @@ import {
   FixedRecordType,
   layoutProblems,
 } from '../parsers/fixed-width.ts';
+import { type ProcedureRule, ProcedureRulesFile, ruleReferences } from '../procedures/rules.ts';
 import { type CompiledMapping, compileMapping } from './compile.ts';
 import { type GaijiTable, loadGaijiTable } from './gaiji.ts';
 import { CodeTableFile, FieldSpec, MappingFile, MappingTestFile, Transform } from './schema.ts';
@@ -19,6 +20,8 @@ export interface MappingCatalog {
   get(adapter: string, entity: string): CompiledMapping | undefined;
   /** The fixed-width layout of an adapter (`mappings/<adapter>/layout.yaml`), if it has one. */
   layout(adapter: string): FixedLayout | undefined;
+  /** Every 手続ナビ rule from `mappings/procedures/*.yaml`, in file order. */
+  procedureRules: ProcedureRule[];
   /** The 外字 table of a municipality (`mappings/gaiji/<市区町村コード>.csv`), if there is one. */
   gaiji(municipalityCode: string): GaijiTable | undefined;
   list(): { file: string; adapter: string; entity: string }[];
@@ -83,6 +86,30 @@ export function loadMappingCatalog(dir: string, adapterIds: string[]): LoadResul
     const { table, issues: found } = loadGaijiTable(file, rel(file));
     issues.push(...found);
     if (table) gaiji.set(table.municipalityCode, table);
+  }
+
+  const procedureRules: ProcedureRule[] = [];
+  const ruleIds = new Map<string, string>();
+  for (const file of yamlFiles(path.join(dir, 'procedures'), '.yaml')) {
+    files.push(file);
+    const { loaded, issues: found } = loadYaml<ProcedureRulesFile>(
+      rel(file),
+      ProcedureRulesFile,
+      ruleReferences,
+    );
+    issues.push(...found);
+    if (!loaded) continue;
+    loaded.value.rules.forEach((rule, i) => {
+      const seen = ruleIds.get(rule.id);
+      if (seen)
+        issues.push({
+          file: rel(file),
+          ...loaded.locate(['rules', i, 'id']),
+          message: `rule ${rule.id} is also in ${seen}`,
+        });
+      ruleIds.set(rule.id, rel(file));
+      procedureRules.push(rule);
+    });
   }
 
   const layouts = new Map<string, FixedLayout>();
@@ -150,6 +177,7 @@ export function loadMappingCatalog(dir: string, adapterIds: string[]): LoadResul
     catalog: {
       get: (adapter, entity) => compiled.get(`${adapter}/${entity}`)?.mapping,
       layout: (adapter) => layouts.get(adapter),
+      procedureRules,
       gaiji: (code) => gaiji.get(code),
       list: () =>
         [...compiled.values()].map((c) => ({
