@@ -22,6 +22,7 @@ import { createStore, type Store } from './store/db.ts';
 import { createEnrolmentsRepository, type EnrolmentsRepository } from './store/enrolments-repo.ts';
 import { createImportsRepository, type ImportsRepository } from './store/imports-repo.ts';
 import { createPersonsRepository, type PersonsRepository } from './store/persons-repo.ts';
+import { createVisitsRepository, type VisitsRepository } from './visits/repo.ts';
 
 export interface Hub {
   config: Config;
@@ -31,6 +32,7 @@ export interface Hub {
   persons: PersonsRepository;
   certificates: CertificatesRepository;
   enrolments: EnrolmentsRepository;
+  visits: VisitsRepository;
   imports: ImportsRepository;
   audit: AuditRepository;
   metrics: Metrics;
@@ -93,6 +95,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     persons: createPersonsRepository(store.db),
     certificates: createCertificatesRepository(store.db),
     enrolments: createEnrolmentsRepository(store.db),
+    visits: createVisitsRepository(store.db),
     imports,
     audit: createAuditRepository(store.db),
     metrics,
@@ -126,6 +129,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       tags: [
         { name: 'imports', description: '取込' },
         { name: 'residents', description: '住民・世帯' },
+        { name: 'visits', description: '来庁・手続ナビ・申請書' },
         { name: 'operations', description: '運用' },
       ],
     },

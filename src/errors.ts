@@ -40,6 +40,11 @@ export const errorCatalog = {
     title: 'Restricted access needs a reason',
     detail: '支援措置対象者の情報を参照するには X-Restricted-Access に理由を指定してください',
   },
+  HUB_ERR_CERTIFICATE_USED: {
+    status: 409,
+    title: 'Certificate already used',
+    detail: '転出証明書 {number} の転入はすでに完了しています',
+  },
   HUB_ERR_NOT_READY: { status: 503, title: 'Not ready', detail: '{message}' },
   HUB_ERR_INTERNAL: {
     status: 500,

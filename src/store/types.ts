@@ -4,6 +4,7 @@ import type { EnrolmentRecord } from '../schemas/enrolment.ts';
 import type { ImportCounts, RejectEntry } from '../schemas/import-run.ts';
 import type { PersonRecord } from '../schemas/person.ts';
 import type { TransferPersonRecord } from '../schemas/transfer-certificate.ts';
+import type { VisitRecord } from '../schemas/visit.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
@@ -99,6 +100,21 @@ export interface VisitsTable {
   id: string;
   client_id: string;
   created_at: Timestamp;
+  life_event: string;
+  reference_date: string;
+  record: Json<VisitRecord>;
+}
+
+export interface FormSubmissionsTable {
+  id: string;
+  visit_id: string;
+  form_id: string;
+  record: Json<{
+    values: Record<string, unknown>;
+    confirmedBy?: string;
+    signatures?: { key: string; method: string }[];
+  }>;
+  created_at: Timestamp;
 }
 
 export interface TransferCertificatesTable {
@@ -151,6 +167,7 @@ export interface Database {
   transfer_certificates: TransferCertificatesTable;
   transfer_persons: TransferPersonsTable;
   enrolments: EnrolmentsTable;
+  form_submissions: FormSubmissionsTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;

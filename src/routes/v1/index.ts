@@ -3,11 +3,13 @@ import { importRoutes } from './imports.ts';
 import { operationRoutes } from './operations.ts';
 import { residentRoutes } from './residents.ts';
 import { transferCertificateRoutes } from './transfer-certificates.ts';
+import { visitRoutes } from './visits.ts';
 
 /** Every `/v1` route; auth and the purpose rule come from the auth plugin's hooks. */
 export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(importRoutes);
   await app.register(residentRoutes);
   await app.register(transferCertificateRoutes);
+  await app.register(visitRoutes);
   await app.register(operationRoutes);
 };

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-initial.ts';
 import * as m0002 from './0002-transfer-certificates.ts';
 import * as m0003 from './0003-enrolments.ts';
+import * as m0004 from './0004-visits.ts';
 
 /** Every migration, in order. A new one is a new file here; applied ones are never edited. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-transfer-certificates': m0002,
   '0003-enrolments': m0003,
+  '0004-visits': m0004,
 };

@@ -1,0 +1,157 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { HubError } from '../../errors.ts';
+import { evaluateProcedures } from '../../procedures/evaluate.ts';
+import { Visit, VisitInput, type Visit as VisitShape } from '../../schemas/visit.ts';
+import { visitContext } from '../../visits/context.ts';
+import { problems } from '../common.ts';
+
+const ProcedureShape = Type.Object({
+  id: Type.String(),
+  formId: Type.Optional(Type.String()),
+  title: Type.String(),
+  reason: Type.String(),
+  persons: Type.Array(Type.String()),
+  due: Type.Optional(Type.Object({ date: Type.String({ format: 'date' }), note: Type.String() })),
+  notes: Type.Optional(Type.Array(Type.String())),
+});
+
+export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { visits, audit } = app.hub;
+  const deps = { db: app.hub.store.db, certificates: app.hub.certificates, enrolments: app.hub.enrolments };
+
+  const load = async (id: string, clientId: string) => {
+    const row = await visits.get(id, clientId);
+    return { row, context: await visitContext(deps, row) };
+  };
+  const shape = (
+    row: Awaited<ReturnType<typeof visits.get>>,
+    context: Awaited<ReturnType<typeof visitContext>>,
+  ): VisitShape => ({
+    id: row.id,
+    lifeEvent: context.lifeEvent,
+    referenceDate: row.reference_date,
+    identity: row.record.identity,
+    consent: row.record.consent,
+    subjects: row.record.subjects,
+    persons: context.persons.map((p) => ({
+      id: p.id,
+      order: p.order,
+      source: p.source,
+      name: p.name.full,
+      birthDate: p.birthDate,
+      relationship: p.relationship,
+    })),
+    createdAt: new Date(row.created_at).toISOString(),
+  });
+
+  app.post(
+    '/visits',
+    {
+      config: { scope: 'visits:write' },
+      schema: {
+        tags: ['visits'],
+        summary: 'Open a counter visit: life event, identity check, consent and subjects',
+        body: Type.Ref(VisitInput),
+        response: { 201: Type.Ref(Visit), ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const input = request.body;
+      const subjects = input.subjects;
+      if ('transferCertificateId' in subjects) {
+        const cert = await app.hub.certificates.get(subjects.transferCertificateId);
+        if (!cert)
+          throw new HubError('HUB_ERR_NOT_FOUND', { what: `転出証明書 ${subjects.transferCertificateId}` });
+        if (cert.status === 'registered')
+          throw new HubError('HUB_ERR_CERTIFICATE_USED', { number: cert.number });
+      } else if ('residentIds' in subjects) {
+        const found = await app.hub.store.db
+          .selectFrom('persons')
+          .select('id')
+          .where('id', 'in', subjects.residentIds)
+          .execute();
+        const missing = subjects.residentIds.filter((id) => !found.some((f) => f.id === id));
+        if (missing.length > 0)
+          throw new HubError('HUB_ERR_NOT_FOUND', { what: `住民 ${missing.join(', ')}` });
+      } else if ((await app.hub.persons.household(subjects.householdId)).length === 0) {
+        throw new HubError('HUB_ERR_NOT_FOUND', { what: `世帯 ${subjects.householdId}` });
+      }
+      const id = await visits.create(request.client!.id, input);
+      const { row, context } = await load(id, request.client!.id);
+      await audit.record({
+        clientId: request.client!.id,
+        staffId: input.identity.verifiedBy,
+        visitId: id,
+        action: 'visits.open',
+        subjects: context.persons.map((p) => p.id),
+        fields: ['name', 'birthDate', 'relationship'],
+        requestId: request.id,
+      });
+      return reply.code(201).send(shape(row, context));
+    },
+  );
+
+  app.get(
+    '/visits/:id',
+    {
+      config: { scope: 'visits:write' },
+      schema: {
+        tags: ['visits'],
+        summary: 'A visit with its persons',
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: Type.Ref(Visit), ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { row, context } = await load(request.params.id, request.client!.id);
+      await audit.record({
+        clientId: request.client!.id,
+        visitId: row.id,
+        action: 'visits.read',
+        subjects: context.persons.map((p) => p.id),
+        fields: ['name', 'birthDate', 'relationship'],
+        requestId: request.id,
+      });
+      return shape(row, context);
+    },
+  );
+
+  app.get(
+    '/visits/:id/procedures',
+    {
+      config: { scope: 'visits:write' },
+      schema: {
+        tags: ['visits'],
+        summary: '手続ナビ: the procedures this visit needs, each with its reason',
+        params: Type.Object({ id: Type.String() }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(ProcedureShape),
+            total: Type.Integer(),
+            review: Type.Array(
+              Type.Object({ personId: Type.String(), rule: Type.String(), reason: Type.String() }),
+              {
+                description: 'rules that could not be decided (e.g. a 不詳 birth date): ask, do not guess',
+              },
+            ),
+          }),
+          ...problems(401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { row, context } = await load(request.params.id, request.client!.id);
+      const { procedures, review } = evaluateProcedures(app.hub.mappings.procedureRules, context);
+      await audit.record({
+        clientId: request.client!.id,
+        visitId: row.id,
+        action: 'visits.procedures',
+        subjects: context.persons.map((p) => p.id),
+        fields: ['birthDate', 'relationship', 'insurance', 'enrolments'],
+        requestId: request.id,
+      });
+      return { items: procedures, total: procedures.length, review };
+    },
+  );
+};
