@@ -45,6 +45,7 @@ export const errorCatalog = {
     title: 'Certificate already used',
     detail: '転出証明書 {number} の転入はすでに完了しています',
   },
+  HUB_ERR_FORM_UNKNOWN: { status: 404, title: 'Unknown form', detail: '申請書 {formId} はありません' },
   HUB_ERR_NOT_READY: { status: 503, title: 'Not ready', detail: '{message}' },
   HUB_ERR_INTERNAL: {
     status: 500,

@@ -8,6 +8,7 @@ import {
   FixedRecordType,
   layoutProblems,
 } from '../parsers/fixed-width.ts';
+import { FieldCategory, FormField, FormFile } from '../prefill/forms.ts';
 import { type ProcedureRule, ProcedureRulesFile, ruleReferences } from '../procedures/rules.ts';
 import { type CompiledMapping, compileMapping } from './compile.ts';
 import { type GaijiTable, loadGaijiTable } from './gaiji.ts';
@@ -20,6 +21,8 @@ export interface MappingCatalog {
   get(adapter: string, entity: string): CompiledMapping | undefined;
   /** The fixed-width layout of an adapter (`mappings/<adapter>/layout.yaml`), if it has one. */
   layout(adapter: string): FixedLayout | undefined;
+  /** Form definitions from `mappings/forms/<id>.yaml`, by id. */
+  forms: Map<string, FormFile>;
   /** Every 手続ナビ rule from `mappings/procedures/*.yaml`, in file order. */
   procedureRules: ProcedureRule[];
   /** The 外字 table of a municipality (`mappings/gaiji/<市区町村コード>.csv`), if there is one. */
@@ -112,6 +115,48 @@ export function loadMappingCatalog(dir: string, adapterIds: string[]): LoadResul
     });
   }
 
+  const forms = new Map<string, FormFile>();
+  const formFiles: LoadedYaml<FormFile>[] = [];
+  for (const file of yamlFiles(path.join(dir, 'forms'), '.yaml')) {
+    files.push(file);
+    const { loaded, issues: found } = loadYaml<FormFile>(rel(file), FormFile, [FormField, FieldCategory]);
+    issues.push(...found);
+    if (!loaded) continue;
+    if (loaded.value.id !== path.basename(file, '.yaml')) {
+      issues.push({
+        file: rel(file),
+        ...loaded.locate(['id']),
+        message: `id must be "${path.basename(file, '.yaml')}" (the file name)`,
+      });
+      continue;
+    }
+    forms.set(loaded.value.id, loaded.value);
+    formFiles.push(loaded);
+  }
+  for (const loaded of formFiles) {
+    (loaded.value.procedures ?? []).forEach((id, i) => {
+      if (!ruleIds.has(id))
+        issues.push({
+          file: loaded.file,
+          ...loaded.locate(['procedures', i]),
+          message: `no procedure rule "${id}"`,
+        });
+    });
+    loaded.value.fields.forEach((f, i) => {
+      const sources = f.source === undefined ? [] : Array.isArray(f.source) ? f.source : [f.source];
+      sources.forEach((src, j) => {
+        const m = /^form\.([a-z0-9-]+)\./.exec(src);
+        if (m && !forms.has(m[1]!)) {
+          issues.push({
+            file: loaded.file,
+            ...loaded.locate(['fields', i, 'source', ...(Array.isArray(f.source) ? [j] : [])]),
+            message: `no form "${m[1]}"`,
+          });
+        }
+      });
+    });
+  }
+
   const layouts = new Map<string, FixedLayout>();
   const compiled = new Map<string, { file: string; mapping: CompiledMapping }>();
   const adapterDirs = existsSync(dir)
@@ -178,6 +223,7 @@ export function loadMappingCatalog(dir: string, adapterIds: string[]): LoadResul
       get: (adapter, entity) => compiled.get(`${adapter}/${entity}`)?.mapping,
       layout: (adapter) => layouts.get(adapter),
       procedureRules,
+      forms,
       gaiji: (code) => gaiji.get(code),
       list: () =>
         [...compiled.values()].map((c) => ({

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { formRoutes } from './forms.ts';
 import { importRoutes } from './imports.ts';
 import { operationRoutes } from './operations.ts';
 import { residentRoutes } from './residents.ts';
@@ -11,5 +12,6 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(residentRoutes);
   await app.register(transferCertificateRoutes);
   await app.register(visitRoutes);
+  await app.register(formRoutes);
   await app.register(operationRoutes);
 };

@@ -1,0 +1,233 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { HubError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { type AcceptedForm, type PrefilledForm, prefillForm, writeCount } from '../../prefill/prefill.ts';
+import { evaluateProcedures } from '../../procedures/evaluate.ts';
+import { visitContext } from '../../visits/context.ts';
+import { problems } from '../common.ts';
+
+const Count = Type.Object({ prefilled: Type.Integer(), input: Type.Integer(), signature: Type.Integer() });
+const FormCount = Type.Composite([
+  Type.Object({
+    formId: Type.String(),
+    signatureGroup: Type.Optional(Type.String()),
+    byCategory: Type.Record(Type.String(), Count),
+  }),
+  Count,
+]);
+const Totals = Type.Composite([Count, Type.Object({ byCategory: Type.Record(Type.String(), Count) })]);
+
+const PrefilledFormShape = Type.Object({
+  formId: Type.String(),
+  visitId: Type.String(),
+  title: Type.String(),
+  signatureGroup: Type.Optional(Type.String()),
+  fields: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      label: Type.String(),
+      category: Type.String(),
+      kind: Type.String(),
+      person: Type.Optional(Type.String()),
+      value: Type.Unknown(),
+      state: Type.Union([Type.Literal('prefilled'), Type.Literal('input'), Type.Literal('signature')]),
+      source: Type.Optional(
+        Type.Record(Type.String(), Type.Unknown(), {
+          description: 'adapter, file, line, as-of time, or the accepted form',
+        }),
+      ),
+    }),
+  ),
+});
+
+const Submission = Type.Object({
+  id: Type.String(),
+  visitId: Type.String(),
+  formId: Type.String(),
+  values: Type.Record(Type.String(), Type.Unknown()),
+  confirmedBy: Type.Optional(Type.String()),
+  signatures: Type.Array(Type.Object({ key: Type.String(), method: Type.String() })),
+  createdAt: Type.String({ format: 'date-time' }),
+  deliveries: Type.Array(Type.Unknown()),
+});
+
+/** The value key of a field: `<key>` or, for a per-person field, `<key>@<personId>`. */
+const valueKey = (f: { key: string; person?: string }) => (f.person ? `${f.key}@${f.person}` : f.key);
+
+export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { visits, audit, mappings } = app.hub;
+  const db = app.hub.store.db;
+  const deps = { db, certificates: app.hub.certificates, enrolments: app.hub.enrolments };
+
+  /** Prefills the given forms (or every form the visit's procedures need) in one pass. */
+  async function prefill(visitId: string, clientId: string, formIds?: string[]) {
+    const row = await visits.get(visitId, clientId);
+    const context = await visitContext(deps, row);
+    const { procedures } = evaluateProcedures(mappings.procedureRules, context);
+    const submitted = await db
+      .selectFrom('form_submissions')
+      .selectAll()
+      .where('visit_id', '=', visitId)
+      .orderBy('created_at', 'desc')
+      .execute();
+    const accepted: AcceptedForm[] = submitted.map((s) => ({
+      id: s.id,
+      formId: s.form_id,
+      values: s.record.values,
+    }));
+    const ids =
+      formIds ??
+      [...mappings.forms.values()]
+        .filter((f) => procedures.some((p) => (f.procedures ?? [f.id]).includes(p.id)))
+        .map((f) => f.id);
+    const forms: PrefilledForm[] = ids.map((id) => {
+      const form = mappings.forms.get(id);
+      if (!form) throw new HubError('HUB_ERR_FORM_UNKNOWN', { formId: id });
+      return prefillForm(form, { visitId, context, procedures, accepted });
+    });
+    return { row, context, forms };
+  }
+
+  app.get(
+    '/visits/:id/forms/:formId',
+    {
+      config: { scope: 'visits:write' },
+      schema: {
+        tags: ['visits'],
+        summary: 'A prefilled form: every field with its value, state and where the value came from',
+        params: Type.Object({ id: Type.String(), formId: Type.String() }),
+        response: { 200: PrefilledFormShape, ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { row, context, forms } = await prefill(request.params.id, request.client!.id, [
+        request.params.formId,
+      ]);
+      const form = forms[0]!;
+      await audit.record({
+        clientId: request.client!.id,
+        visitId: row.id,
+        action: 'visits.form',
+        subjects: context.persons.map((p) => p.id),
+        fields: [
+          ...new Set(
+            form.fields.filter((f) => f.state === 'prefilled').map((f) => `${form.formId}.${f.key}`),
+          ),
+        ],
+        requestId: request.id,
+      });
+      return form;
+    },
+  );
+
+  app.get(
+    '/visits/:id/write-count',
+    {
+      config: { scope: 'visits:write' },
+      schema: {
+        tags: ['visits'],
+        summary:
+          'What is left to write by hand, per form and in total, and the baseline with nothing prefilled',
+        params: Type.Object({ id: Type.String() }),
+        querystring: Type.Object({
+          forms: Type.Optional(
+            Type.String({ description: 'comma-separated form ids; default: the forms the visit needs' }),
+          ),
+        }),
+        response: {
+          200: Type.Object({
+            forms: Type.Array(FormCount),
+            total: Totals,
+            baseline: Type.Object({ forms: Type.Array(FormCount), total: Totals }),
+          }),
+          ...problems(401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const ids = request.query.forms
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const { forms } = await prefill(request.params.id, request.client!.id, ids);
+      return writeCount(forms);
+    },
+  );
+
+  app.post(
+    '/visits/:id/submissions',
+    {
+      config: { scope: 'submissions:write' },
+      schema: {
+        tags: ['visits'],
+        summary: 'Accept a form: the confirmed values (a field not given keeps its prefilled value)',
+        description:
+          'Per-person values are keyed `<field key>@<person id>`. Later forms of the same visit take these values.',
+        params: Type.Object({ id: Type.String() }),
+        body: Type.Object({
+          formId: Type.String(),
+          values: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+          confirmedBy: Type.String({ minLength: 1, description: 'staff id' }),
+          signatures: Type.Optional(
+            Type.Array(
+              Type.Object({
+                key: Type.String(),
+                method: Type.Union([Type.Literal('tablet'), Type.Literal('paper')]),
+              }),
+            ),
+          ),
+        }),
+        response: { 202: Submission, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { formId, values = {}, confirmedBy, signatures = [] } = request.body;
+      const { row, context, forms } = await prefill(request.params.id, request.client!.id, [formId]);
+      const form = forms[0]!;
+      const known = new Set(form.fields.map(valueKey));
+      const unknown = Object.keys(values).filter((k) => !known.has(k));
+      if (unknown.length > 0)
+        throw new HubError('HUB_ERR_VALIDATION', {
+          message: `申請書 ${formId} にない項目です: ${unknown.join(', ')}`,
+        });
+      const merged: Record<string, unknown> = {};
+      for (const f of form.fields) {
+        if (f.kind === 'signature') continue;
+        const k = valueKey(f);
+        merged[k] = k in values ? values[k] : f.value;
+      }
+      const id = newId('sub');
+      const createdAt = new Date();
+      await db
+        .insertInto('form_submissions')
+        .values({
+          id,
+          visit_id: row.id,
+          form_id: formId,
+          record: JSON.stringify({ values: merged, confirmedBy, signatures }),
+          created_at: createdAt,
+        })
+        .execute();
+      await audit.record({
+        clientId: request.client!.id,
+        staffId: confirmedBy,
+        visitId: row.id,
+        action: 'submissions.accept',
+        subjects: context.persons.map((p) => p.id),
+        fields: [`${formId}:${Object.keys(merged).length}`],
+        requestId: request.id,
+      });
+      return reply.code(202).send({
+        id,
+        visitId: row.id,
+        formId,
+        values: merged,
+        confirmedBy,
+        signatures,
+        createdAt: createdAt.toISOString(),
+        deliveries: [],
+      });
+    },
+  );
+};
