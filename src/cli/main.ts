@@ -11,6 +11,7 @@ import { fileSource } from '../ingest/sources.ts';
 import { loadMappingCatalog } from '../mapping/catalog.ts';
 import { formatIssue } from '../mapping/yaml-file.ts';
 import { encodingFromName } from '../parsers/decode.ts';
+import { formatScenario, runChigasakiScenario } from '../scenario/chigasaki.ts';
 import { startServer } from '../server.ts';
 import { openApiText, writeMappingSchemas } from './generate.ts';
 
@@ -23,6 +24,7 @@ const usage = `madoguchi-hub <command>
   openapi                            write openapi/openapi.json (and mappings/schema/*.json)
   jobs list | jobs run NAME          schedules and an immediate run
   demo                               import the sample data and serve (prints a demo API key)
+  scenario chigasaki                 the 茅ヶ崎 family's 転入 end to end over HTTP, with the write count
 
 Configuration comes from the environment (PORT, HOST, HUB_DATA_DIR, DATABASE_URL,
 HUB_API_KEYS, HUB_CONFIG, LOG_LEVEL); see README.md.`;
@@ -49,6 +51,8 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         return jobsCommand(rest, out);
       case 'demo':
         return await demoCommand(out);
+      case 'scenario':
+        return await scenarioCommand(rest, out);
       case undefined:
       case 'help':
       case '--help':
@@ -220,6 +224,42 @@ async function demoCommand(out: NodeJS.WritableStream): Promise<number> {
   );
   out.write(`${lines.join('\n')}\n`);
   return -1;
+}
+
+async function scenarioCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
+  if (args[0] !== 'chigasaki') throw new UsageError('scenario chigasaki');
+  const key = `scenario-${randomBytes(16).toString('hex')}`;
+  const config = loadConfig(
+    {
+      ...process.env,
+      HUB_DATA_DIR: process.env.HUB_DATA_DIR ?? 'memory://',
+      HUB_API_KEYS: JSON.stringify([{ id: 'scenario', key, scopes: ['admin'] }]),
+    },
+    { logLevel: 'warn', port: 0 },
+  );
+  const app = await buildApp(config);
+  try {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const result = await runChigasakiScenario(async (method, url, body, headers = {}) => {
+      const isBytes = body instanceof Uint8Array;
+      const res = await fetch(`${base}${url}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body !== undefined && !isBytes ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: isBytes ? body : JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, json: await res.json() };
+    });
+    out.write(`${formatScenario(result)}\n`);
+  } finally {
+    await app.close();
+  }
+  return 0;
 }
 
 const isMain =

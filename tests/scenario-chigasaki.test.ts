@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.ts';
+import { runChigasakiScenario, type ScenarioResult } from '../src/scenario/chigasaki.ts';
+import { auth, keys, testApp } from './helpers/app.ts';
+
+describe('the 茅ヶ崎 family of six moving in, end to end through the HTTP API', () => {
+  let app: App;
+  let result: ScenarioResult;
+  const get = async (url: string) =>
+    (await app.inject({ method: 'GET', url, headers: auth(keys.admin) })).json();
+
+  beforeAll(async () => {
+    app = await testApp();
+    result = await runChigasakiScenario(async (method, url, body, headers = {}) => {
+      const isBytes = body instanceof Uint8Array;
+      const res = await app.inject({
+        method: method as 'GET' | 'POST',
+        url,
+        headers: {
+          ...auth(keys.admin),
+          ...(body !== undefined && !isBytes ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        ...(body !== undefined
+          ? { payload: isBytes ? Buffer.from(body) : (body as Record<string, unknown>) }
+          : {}),
+      });
+      return { status: res.statusCode, json: res.json() };
+    });
+  });
+  afterAll(async () => app.close());
+
+  it('leaves only signatures of 氏名・続柄・生年月日 to write: baseline ≥ 40, after ≤ 3', () => {
+    expect(result.total.before).toBeGreaterThanOrEqual(40);
+    expect(result.total.after).toBeLessThanOrEqual(3);
+    expect(result.total.after).toBe(result.total.signatures);
+    for (const row of result.rows) expect(row.after - row.signatures, `${row.group} ${row.category}`).toBe(0);
+    const signaturesByGroup = result.rows.filter((r) => r.category === '氏名').map((r) => r.signatures);
+    expect(signaturesByGroup).toEqual([1, 1, 1]);
+  });
+
+  it('lists the family’s procedures', () => {
+    expect(result.procedures).toEqual(
+      expect.arrayContaining(['juminidou', 'kouki', 'kaigo', 'jidouteate', 'kodomoiryo', 'school']),
+    );
+  });
+
+  it('prefilled the 住民異動届 from the 転出証明書, saying so per field', async () => {
+    const form = await get(`/v1/visits/${result.visitId}/forms/juminidou`);
+    const taro = form.fields.find(
+      (f: { key: string; value: unknown }) => f.key === 'name' && f.value === '山田　太郎',
+    );
+    expect(taro).toMatchObject({ state: 'prefilled', category: 'name' });
+    const previous = form.fields.find((f: { key: string }) => f.key === 'previousAddress');
+    expect(previous).toMatchObject({ value: '大阪府大阪市北区梅田一丁目１番１号', state: 'prefilled' });
+    expect(form.fields.find((f: { kind: string }) => f.kind === 'signature')).toMatchObject({
+      state: 'signature',
+      value: null,
+    });
+  });
+
+  it('took later forms from the 住記 export, the 後期 file and the accepted 住民異動届 (回らない)', async () => {
+    const kouki = await get(`/v1/visits/${result.visitId}/forms/kouki`);
+    const number = kouki.fields.find((f: { key: string }) => f.key === 'insuredNumber');
+    expect(number.value).toBe('14000123');
+    const jidou = await get(`/v1/visits/${result.visitId}/forms/jidouteate`);
+    const phone = jidou.fields.find((f: { key: string }) => f.key === 'phone');
+    expect(phone).toMatchObject({ value: '0467-00-0000', state: 'prefilled' });
+    const address = jidou.fields.find((f: { key: string }) => f.key === 'address');
+    expect(address.value).toBe('神奈川県茅ヶ崎市茅ヶ崎二丁目３番４号');
+    const child = jidou.fields.find(
+      (f: { key: string; value: unknown }) => f.key === 'childName' && f.value === '山田　一郎',
+    );
+    expect(child).toBeDefined();
+  });
+
+  it('answers a 404 problem for a form that does not exist', async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/visits/${result.visitId}/forms/nope`,
+      headers: auth(keys.admin),
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe('HUB_ERR_FORM_UNKNOWN');
+  });
+});
