@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { RESTRICTED_FIELDS } from '../access/person-view.ts';
 import { HubError } from '../errors.ts';
 import type { VisitContext, VisitPerson } from '../procedures/context.ts';
 import type { LifeEvent } from '../procedures/rules.ts';
@@ -12,7 +13,7 @@ import type { Database, PersonRow } from '../store/types.ts';
 type Insurance = VisitPerson['insuredBefore'];
 
 function fromResident(row: PersonRow, order: number): VisitPerson {
-  const r: PersonRecord = row.record;
+  const r: PersonRecord = withheldForCounter(row);
   const insuredBefore: Insurance = {};
   for (const k of ['kokuho', 'kouki', 'kaigo', 'nenkin'] as const) {
     const e = r.insurance?.[k];
@@ -57,6 +58,17 @@ function fromCertificate(cert: TransferCertificate, p: TransferCertificate['pers
     record: p as unknown as Record<string, unknown>,
     provenance: cert.provenance,
   };
+}
+
+/**
+ * A restricted person (支援措置, 他業務参照不可) enters a visit without address, 本籍 or
+ * household: forms leave those fields to be written, as every other response does.
+ */
+function withheldForCounter(row: PersonRow): PersonRecord {
+  if (!row.restricted) return row.record;
+  const record = { ...row.record } as Record<string, unknown>;
+  for (const f of RESTRICTED_FIELDS) if (f !== 'relationship') delete record[f];
+  return record as unknown as PersonRecord;
 }
 
 export interface ContextDeps {

@@ -175,6 +175,36 @@ describe('visits and 手続ナビ', () => {
     expect(other.statusCode).toBe(404);
   });
 
+  it('leaves the address of a restricted person to be written on forms', async () => {
+    await app.hub.store.db
+      .updateTable('persons')
+      .set({ restricted: true })
+      .where('atena_no', '=', '13')
+      .execute();
+    const visit = (
+      await post({
+        lifeEvent: 'tenkyo',
+        identity,
+        consent: { given: true },
+        subjects: { householdId: '500' },
+      })
+    ).json();
+    const form = (
+      await app.inject({
+        method: 'GET',
+        url: `/v1/visits/${visit.id}/forms/juminidou`,
+        headers: auth(keys.counter),
+      })
+    ).json();
+    const address = form.fields.find((f: { key: string }) => f.key === 'newAddress');
+    expect(address).toMatchObject({ state: 'input', value: null });
+    await app.hub.store.db
+      .updateTable('persons')
+      .set({ restricted: false })
+      .where('atena_no', '=', '13')
+      .execute();
+  });
+
   it('refuses a visit for a certificate whose 転入 is complete', async () => {
     await app.hub.store.db
       .updateTable('transfer_certificates')
