@@ -37,3 +37,27 @@ export function auditBase(request: FastifyRequest) {
     requestId: request.id,
   };
 }
+
+/** The audit entry of a read or write inside a visit: the visit is its purpose. */
+export function visitAudit(
+  request: FastifyRequest,
+  visitId: string,
+  persons: { id: string }[],
+  action: string,
+  fields: string[],
+  staffId?: string,
+) {
+  return {
+    clientId: request.client!.id,
+    ...(staffId
+      ? { staffId }
+      : request.headers['x-staff-id']
+        ? { staffId: String(request.headers['x-staff-id']) }
+        : {}),
+    visitId,
+    action,
+    subjects: persons.map((p) => p.id),
+    fields,
+    requestId: request.id,
+  };
+}

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { kanaKey } from '../normalize/kana.ts';
 import type { TransferCertificate } from '../schemas/transfer-certificate.ts';
+import { likeEscape } from './like.ts';
 import type { Database } from './types.ts';
 
 export interface CertificateQuery {
@@ -9,10 +10,6 @@ export interface CertificateQuery {
   birthDate?: string;
   limit: number;
   offset: number;
-}
-
-function likeEscape(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export function createCertificatesRepository(db: Kysely<Database>) {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { kanaKey, nameKey } from '../normalize/kana.ts';
+import { likeEscape } from './like.ts';
 import type { Database, PersonRow } from './types.ts';
 
 export interface PersonQuery {
@@ -12,10 +13,6 @@ export interface PersonQuery {
   excludeRestricted?: boolean;
   limit: number;
   offset: number;
-}
-
-function likeEscape(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export function createPersonsRepository(db: Kysely<Database>) {

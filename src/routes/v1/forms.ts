@@ -5,7 +5,7 @@ import { newId } from '../../ids.ts';
 import { type AcceptedForm, type PrefilledForm, prefillForm, writeCount } from '../../prefill/prefill.ts';
 import { evaluateProcedures } from '../../procedures/evaluate.ts';
 import { visitContext } from '../../visits/context.ts';
-import { problems } from '../common.ts';
+import { problems, visitAudit } from '../common.ts';
 
 const Count = Type.Object({ prefilled: Type.Integer(), input: Type.Integer(), signature: Type.Integer() });
 const FormCount = Type.Composite([
@@ -105,18 +105,13 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.params.formId,
       ]);
       const form = forms[0]!;
-      await audit.record({
-        clientId: request.client!.id,
-        visitId: row.id,
-        action: 'visits.form',
-        subjects: context.persons.map((p) => p.id),
-        fields: [
+      await audit.record(
+        visitAudit(request, row.id, context.persons, 'visits.form', [
           ...new Set(
             form.fields.filter((f) => f.state === 'prefilled').map((f) => `${form.formId}.${f.key}`),
           ),
-        ],
-        requestId: request.id,
-      });
+        ]),
+      );
       return form;
     },
   );
@@ -209,15 +204,16 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
           created_at: createdAt,
         })
         .execute();
-      await audit.record({
-        clientId: request.client!.id,
-        staffId: confirmedBy,
-        visitId: row.id,
-        action: 'submissions.accept',
-        subjects: context.persons.map((p) => p.id),
-        fields: [`${formId}:${Object.keys(merged).length}`],
-        requestId: request.id,
-      });
+      await audit.record(
+        visitAudit(
+          request,
+          row.id,
+          context.persons,
+          'submissions.accept',
+          [`${formId}:${Object.keys(merged).length}`],
+          confirmedBy,
+        ),
+      );
       return reply.code(202).send({
         id,
         visitId: row.id,

@@ -1,10 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { mayReadRestricted, personView } from '../../access/person-view.ts';
 import { HubError } from '../../errors.ts';
 import { Enrolment } from '../../schemas/enrolment.ts';
 import { Household, Person, PersonStatus } from '../../schemas/person.ts';
 import { auditBase, Limits, personalHeaders, problems } from '../common.ts';
+
+/** What this request may see of restricted persons. */
+const viewContext = (request: FastifyRequest) => ({
+  client: request.client!,
+  ...(request.why?.restrictedReason ? { restrictedReason: request.why.restrictedReason } : {}),
+});
 
 const notFound = (id: string) => new HubError('HUB_ERR_NOT_FOUND', { what: `住民 ${id}` });
 
@@ -42,10 +49,7 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           message: 'kana・name・birthDate・householdId のいずれかを指定してください',
         });
       }
-      const ctx = {
-        client: request.client!,
-        ...(request.why?.restrictedReason ? { restrictedReason: request.why.restrictedReason } : {}),
-      };
+      const ctx = viewContext(request);
       const page = await persons.search({
         ...(q.kana ? { kana: q.kana } : {}),
         ...(q.name ? { name: q.name } : {}),
@@ -81,10 +85,7 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const row = await persons.get(request.params.id);
       if (!row) throw notFound(request.params.id);
-      const ctx = {
-        client: request.client!,
-        ...(request.why?.restrictedReason ? { restrictedReason: request.why.restrictedReason } : {}),
-      };
+      const ctx = viewContext(request);
       const { person, fields } = personView(row, ctx);
       await audit.record({ ...auditBase(request), action: 'residents.read', subjects: [person.id], fields });
       return person;
@@ -138,10 +139,7 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const id = request.params.id.replace(/^0+(?=\d)/, '');
       const rows = await persons.household(id);
       if (rows.length === 0) throw new HubError('HUB_ERR_NOT_FOUND', { what: `世帯 ${id}` });
-      const ctx = {
-        client: request.client!,
-        ...(request.why?.restrictedReason ? { restrictedReason: request.why.restrictedReason } : {}),
-      };
+      const ctx = viewContext(request);
       if (rows.some((r) => r.restricted) && !mayReadRestricted(ctx)) {
         // Any member's name or address would lead to the restricted person: nothing but the id.
         await audit.record({ ...auditBase(request), action: 'households.read', subjects: [], fields: [] });

@@ -4,7 +4,7 @@ import { HubError } from '../../errors.ts';
 import { evaluateProcedures } from '../../procedures/evaluate.ts';
 import { Visit, VisitInput, type Visit as VisitShape } from '../../schemas/visit.ts';
 import { visitContext } from '../../visits/context.ts';
-import { problems } from '../common.ts';
+import { problems, visitAudit } from '../common.ts';
 
 const ProcedureShape = Type.Object({
   id: Type.String(),
@@ -79,15 +79,16 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const id = await visits.create(request.client!.id, input);
       const { row, context } = await load(id, request.client!.id);
-      await audit.record({
-        clientId: request.client!.id,
-        staffId: input.identity.verifiedBy,
-        visitId: id,
-        action: 'visits.open',
-        subjects: context.persons.map((p) => p.id),
-        fields: ['name', 'birthDate', 'relationship'],
-        requestId: request.id,
-      });
+      await audit.record(
+        visitAudit(
+          request,
+          id,
+          context.persons,
+          'visits.open',
+          ['name', 'birthDate', 'relationship'],
+          input.identity.verifiedBy,
+        ),
+      );
       return reply.code(201).send(shape(row, context));
     },
   );
@@ -105,14 +106,9 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { row, context } = await load(request.params.id, request.client!.id);
-      await audit.record({
-        clientId: request.client!.id,
-        visitId: row.id,
-        action: 'visits.read',
-        subjects: context.persons.map((p) => p.id),
-        fields: ['name', 'birthDate', 'relationship'],
-        requestId: request.id,
-      });
+      await audit.record(
+        visitAudit(request, row.id, context.persons, 'visits.read', ['name', 'birthDate', 'relationship']),
+      );
       return shape(row, context);
     },
   );
@@ -143,14 +139,14 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { row, context } = await load(request.params.id, request.client!.id);
       const { procedures, review } = evaluateProcedures(app.hub.mappings.procedureRules, context);
-      await audit.record({
-        clientId: request.client!.id,
-        visitId: row.id,
-        action: 'visits.procedures',
-        subjects: context.persons.map((p) => p.id),
-        fields: ['birthDate', 'relationship', 'insurance', 'enrolments'],
-        requestId: request.id,
-      });
+      await audit.record(
+        visitAudit(request, row.id, context.persons, 'visits.procedures', [
+          'birthDate',
+          'relationship',
+          'insurance',
+          'enrolments',
+        ]),
+      );
       return { items: procedures, total: procedures.length, review };
     },
   );
