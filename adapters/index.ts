@@ -19,3 +19,31 @@ export const adapters: readonly Adapter[] = [
   jidouTeateCsv,
   kodomoIryoCsv,
 ];
+
+import { defineFormCsvWriter, type WriteAdapter } from '../src/sdk/write-adapter.ts';
+import jidouTeateSeikyuCsv from './jidou-teate-seikyu-csv/adapter.ts';
+import jukiIdouCsv from './juki-idou-csv/adapter.ts';
+
+/** Every write adapter (core-system import formats of accepted submissions). */
+export const writers: readonly WriteAdapter[] = [
+  jukiIdouCsv,
+  jidouTeateSeikyuCsv,
+  defineFormCsvWriter({
+    id: 'kodomo-iryo-shinsei-csv',
+    title: '子ども医療費助成 申請データ（CP932）',
+    form: 'kodomoiryo',
+    encoding: 'cp932',
+  }),
+  defineFormCsvWriter({
+    id: 'kouki-todoke-csv',
+    title: '後期高齢者医療 届出データ（UTF-8 BOM）',
+    form: 'kouki',
+    encoding: 'utf-8-bom',
+  }),
+  defineFormCsvWriter({
+    id: 'kokuho-todoke-csv',
+    title: '国民健康保険 届出データ（UTF-8 BOM）',
+    form: 'kokuho',
+    encoding: 'utf-8-bom',
+  }),
+];

@@ -3,8 +3,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { adapters as shippedAdapters } from '../adapters/index.ts';
+import { adapters as shippedAdapters, writers } from '../adapters/index.ts';
 import type { Config } from './config/env.ts';
+import { createDispatcher, type Dispatcher } from './delivery/dispatcher.ts';
+import { defaultTargets, type Target } from './delivery/targets.ts';
 import { type ImportOptions, type ImportSource, type IngestDeps, runImport } from './ingest/run-import.ts';
 import { serverOptions } from './logger.ts';
 import { type MappingCatalog, requireMappingCatalog } from './mapping/catalog.ts';
@@ -33,6 +35,8 @@ export interface Hub {
   certificates: CertificatesRepository;
   enrolments: EnrolmentsRepository;
   visits: VisitsRepository;
+  targets: Target[];
+  dispatcher: Dispatcher;
   imports: ImportsRepository;
   audit: AuditRepository;
   metrics: Metrics;
@@ -86,6 +90,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Only one embedded process uses a PGlite folder, so a `running` run left there is dead.
   if (store.kind === 'pglite') await imports.failInterrupted();
   const metrics = createMetrics();
+  const targets = defaultTargets(writers, config.outboxDir);
   const ingestDeps: IngestDeps = { db: store.db, adapters, mappings, log: app.log };
   const hub: Hub = {
     config,
@@ -96,6 +101,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     certificates: createCertificatesRepository(store.db),
     enrolments: createEnrolmentsRepository(store.db),
     visits: createVisitsRepository(store.db),
+    targets,
+    dispatcher: createDispatcher({ db: store.db, targets, mappings, log: app.log }),
     imports,
     audit: createAuditRepository(store.db),
     metrics,

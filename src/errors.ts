@@ -46,6 +46,21 @@ export const errorCatalog = {
     detail: '転出証明書 {number} の転入はすでに完了しています',
   },
   HUB_ERR_FORM_UNKNOWN: { status: 404, title: 'Unknown form', detail: '申請書 {formId} はありません' },
+  HUB_ERR_IDEMPOTENCY_REQUIRED: {
+    status: 400,
+    title: 'Idempotency-Key required',
+    detail: '受付の送信には Idempotency-Key ヘッダが必要です（再送しても二重に受け付けないため）',
+  },
+  HUB_ERR_IDEMPOTENCY_MISMATCH: {
+    status: 422,
+    title: 'Idempotency-Key reused',
+    detail: 'Idempotency-Key {key} は別の内容ですでに使われています',
+  },
+  HUB_ERR_IDEMPOTENCY_IN_FLIGHT: {
+    status: 409,
+    title: 'Request in flight',
+    detail: 'Idempotency-Key {key} の受付を処理中です。少し待ってから同じ内容で再送してください',
+  },
   HUB_ERR_NOT_READY: { status: 503, title: 'Not ready', detail: '{message}' },
   HUB_ERR_INTERNAL: {
     status: 500,

@@ -19,6 +19,20 @@ export async function startServer(config: Config, app?: App): Promise<App> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  // The outbox is delivered in the background; several instances may share it (SKIP LOCKED).
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    server.hub.dispatcher
+      .runOnce()
+      .catch((err: unknown) => server.log.error({ err }, 'dispatcher failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, 2_000);
+  timer.unref();
+  server.addHook('onClose', async () => clearInterval(timer));
   await server.listen({ port: config.port, host: config.host });
   return server;
 }

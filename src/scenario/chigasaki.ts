@@ -86,12 +86,17 @@ export async function runChigasakiScenario(call: Fetch): Promise<ScenarioResult>
 
   const submit = async (formId: string, values: Record<string, unknown> = {}) => {
     await ok('GET', `/v1/visits/${visitId}/forms/${formId}`);
-    await ok('POST', `/v1/visits/${visitId}/submissions`, {
-      formId,
-      values,
-      confirmedBy: 'staff-chigasaki-1',
-      signatures: [{ key: 'signature', method: 'tablet' }],
-    });
+    await ok(
+      'POST',
+      `/v1/visits/${visitId}/submissions`,
+      {
+        formId,
+        values,
+        confirmedBy: 'staff-chigasaki-1',
+        signatures: [{ key: 'signature', method: 'tablet' }],
+      },
+      { 'idempotency-key': `${visitId}:${formId}` },
+    );
   };
   await submit('juminidou', { phone: '0467-00-0000' });
   // The 住記 system registers the 転入 and exports; the 広域連合 assigns the 被保険者番号.

@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { LifeEvent } from '../procedures/rules.ts';
 import { Address } from './address.ts';
 import { FieldProvenance, HubDate, Problem, Provenance } from './common.ts';
+import { Delivery } from './delivery.ts';
 import { Enrolment, Program } from './enrolment.ts';
 import { ImportCounts, ImportRun, ImportStatus, Reject, RejectEntry } from './import-run.ts';
 import { Household, Person, PersonName, PersonStatus } from './person.ts';
@@ -31,4 +32,5 @@ export const allSchemas: TSchema[] = [
   LifeEvent,
   VisitInput,
   Visit,
+  Delivery,
 ];

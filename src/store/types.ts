@@ -157,6 +157,40 @@ export interface EnrolmentsTable {
   updated_at: Timestamp;
 }
 
+export interface SubmissionRecord {
+  values: Record<string, unknown>;
+  confirmedBy?: string;
+  signatures?: { key: string; method: string }[];
+  /** The visit's persons in order, as the form repeated them. */
+  persons?: { id: string; order: number }[];
+  lifeEvent?: string;
+  referenceDate?: string;
+  certificateNumber?: string;
+}
+
+export interface IdempotencyKeysTable {
+  client_id: string;
+  key: string;
+  body_hash: string;
+  state: 'in-flight' | 'done';
+  response: Json<unknown> | null;
+  created_at: Generated<Date>;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  submission_id: string;
+  target: string;
+  status: 'pending' | 'delivered' | 'failed' | 'dead';
+  attempts: number;
+  next_attempt_at: Timestamp;
+  claimed_until: Timestamp | null;
+  last_error: string | null;
+  artifact: Json<{ path: string; sha256: string; rows: number }> | null;
+  delivered_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   persons: PersonsTable;
   import_runs: ImportRunsTable;
@@ -168,6 +202,8 @@ export interface Database {
   transfer_persons: TransferPersonsTable;
   enrolments: EnrolmentsTable;
   form_submissions: FormSubmissionsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  deliveries: DeliveriesTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;

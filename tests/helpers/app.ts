@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { type App, buildApp } from '../../src/app.ts';
 import { type ApiKey, loadConfig } from '../../src/config/env.ts';
@@ -41,7 +44,10 @@ export async function testApp(options: { logLevel?: string; logLines?: string[] 
       HUB_API_KEYS: JSON.stringify(Object.values(keys)),
       LOG_LEVEL: options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent',
     },
-    { stagingDir: `/tmp/madoguchi-hub-test-staging-${process.pid}` },
+    {
+      stagingDir: `/tmp/madoguchi-hub-test-staging-${process.pid}`,
+      outboxDir: mkdtempSync(path.join(tmpdir(), 'hub-outbox-')),
+    },
   );
   const lines = options.logLines;
   const app = await buildApp(

@@ -1,9 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
+import { withIdempotency } from '../../delivery/idempotency.ts';
+import { targetsForForm } from '../../delivery/targets.ts';
 import { HubError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { type AcceptedForm, type PrefilledForm, prefillForm, writeCount } from '../../prefill/prefill.ts';
 import { evaluateProcedures } from '../../procedures/evaluate.ts';
+import { Delivery } from '../../schemas/delivery.ts';
+import type { SubmissionRecord } from '../../store/types.ts';
 import { visitContext } from '../../visits/context.ts';
 import { problems, visitAudit } from '../common.ts';
 
@@ -41,7 +45,7 @@ const PrefilledFormShape = Type.Object({
   ),
 });
 
-const Submission = Type.Object({
+export const Submission = Type.Object({
   id: Type.String(),
   visitId: Type.String(),
   formId: Type.String(),
@@ -49,7 +53,7 @@ const Submission = Type.Object({
   confirmedBy: Type.Optional(Type.String()),
   signatures: Type.Array(Type.Object({ key: Type.String(), method: Type.String() })),
   createdAt: Type.String({ format: 'date-time' }),
-  deliveries: Type.Array(Type.Unknown()),
+  deliveries: Type.Array(Type.Ref(Delivery)),
 });
 
 /** The value key of a field: `<key>` or, for a per-person field, `<key>@<personId>`. */
@@ -160,6 +164,11 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Per-person values are keyed `<field key>@<person id>`. Later forms of the same visit take these values.',
         params: Type.Object({ id: Type.String() }),
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(
+            Type.String({ description: 'required: the same key and body answer the first response again' }),
+          ),
+        }),
         body: Type.Object({
           formId: Type.String(),
           values: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
@@ -173,37 +182,88 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ),
           ),
         }),
-        response: { 202: Submission, ...problems(400, 401, 403, 404) },
+        response: { 202: Submission, ...problems(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request, reply) => {
+      const header = request.headers['idempotency-key'];
+      const key = (Array.isArray(header) ? header[0] : header)?.trim();
+      if (!key) throw new HubError('HUB_ERR_IDEMPOTENCY_REQUIRED');
       const { formId, values = {}, confirmedBy, signatures = [] } = request.body;
       const { row, context, forms } = await prefill(request.params.id, request.client!.id, [formId]);
       const form = forms[0]!;
       const known = new Set(form.fields.map(valueKey));
       const unknown = Object.keys(values).filter((k) => !known.has(k));
-      if (unknown.length > 0)
+      if (unknown.length > 0) {
         throw new HubError('HUB_ERR_VALIDATION', {
           message: `申請書 ${formId} にない項目です: ${unknown.join(', ')}`,
         });
+      }
       const merged: Record<string, unknown> = {};
       for (const f of form.fields) {
         if (f.kind === 'signature') continue;
         const k = valueKey(f);
         merged[k] = k in values ? values[k] : f.value;
       }
-      const id = newId('sub');
-      const createdAt = new Date();
-      await db
-        .insertInto('form_submissions')
-        .values({
-          id,
-          visit_id: row.id,
-          form_id: formId,
-          record: JSON.stringify({ values: merged, confirmedBy, signatures }),
-          created_at: createdAt,
-        })
-        .execute();
+      const targets = targetsForForm(app.hub.targets, formId);
+      const response = await withIdempotency(
+        db,
+        request.client!.id,
+        key,
+        { visitId: row.id, body: request.body },
+        async (trx) => {
+          // The submission and one outbox row per target are durable together before the answer.
+          const id = newId('sub');
+          const createdAt = new Date();
+          const record: SubmissionRecord = {
+            values: merged,
+            confirmedBy,
+            signatures,
+            persons: context.persons.map((p) => ({ id: p.id, order: p.order })),
+            lifeEvent: context.lifeEvent,
+            referenceDate: context.referenceDate,
+            ...(context.certificate ? { certificateNumber: context.certificate.number } : {}),
+          };
+          await trx
+            .insertInto('form_submissions')
+            .values({
+              id,
+              visit_id: row.id,
+              form_id: formId,
+              record: JSON.stringify(record),
+              created_at: createdAt,
+            })
+            .execute();
+          const deliveries = targets.map((t) => ({
+            id: newId('dlv'),
+            submission_id: id,
+            target: t.id,
+            status: 'pending' as const,
+            attempts: 0,
+            next_attempt_at: createdAt,
+            created_at: createdAt,
+          }));
+          if (deliveries.length > 0) await trx.insertInto('deliveries').values(deliveries).execute();
+          return {
+            status: 202,
+            body: {
+              id,
+              visitId: row.id,
+              formId,
+              values: merged,
+              confirmedBy,
+              signatures,
+              createdAt: createdAt.toISOString(),
+              deliveries: deliveries.map((d) => ({
+                id: d.id,
+                target: d.target,
+                status: d.status,
+                attempts: 0,
+              })),
+            },
+          };
+        },
+      );
       await audit.record(
         visitAudit(
           request,
@@ -214,16 +274,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
           confirmedBy,
         ),
       );
-      return reply.code(202).send({
-        id,
-        visitId: row.id,
-        formId,
-        values: merged,
-        confirmedBy,
-        signatures,
-        createdAt: createdAt.toISOString(),
-        deliveries: [],
-      });
+      return reply.code(202).send(response.body as Static<typeof Submission>);
     },
   );
 };

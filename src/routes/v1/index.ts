@@ -3,6 +3,7 @@ import { formRoutes } from './forms.ts';
 import { importRoutes } from './imports.ts';
 import { operationRoutes } from './operations.ts';
 import { residentRoutes } from './residents.ts';
+import { submissionRoutes } from './submissions.ts';
 import { transferCertificateRoutes } from './transfer-certificates.ts';
 import { visitRoutes } from './visits.ts';
 
@@ -13,5 +14,6 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(transferCertificateRoutes);
   await app.register(visitRoutes);
   await app.register(formRoutes);
+  await app.register(submissionRoutes);
   await app.register(operationRoutes);
 };
