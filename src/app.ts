@@ -5,9 +5,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { adapters as shippedAdapters, writers } from '../adapters/index.ts';
 import type { Config } from './config/env.ts';
+import { loadHubConfig } from './config/hub-config.ts';
 import { createDispatcher, type Dispatcher } from './delivery/dispatcher.ts';
 import { defaultTargets, type Target } from './delivery/targets.ts';
 import { type ImportOptions, type ImportSource, type IngestDeps, runImport } from './ingest/run-import.ts';
+import { createJobs, type Jobs } from './jobs/runner.ts';
 import { serverOptions } from './logger.ts';
 import { type MappingCatalog, requireMappingCatalog } from './mapping/catalog.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -37,6 +39,7 @@ export interface Hub {
   visits: VisitsRepository;
   targets: Target[];
   dispatcher: Dispatcher;
+  jobs: Jobs;
   imports: ImportsRepository;
   audit: AuditRepository;
   metrics: Metrics;
@@ -73,6 +76,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     config.mappingsDir,
     adapters.list().map((a) => a.manifest.id),
   );
+  const hubConfig = loadHubConfig(config.hubConfigFile);
   const store =
     options.store ??
     (await createStore({
@@ -90,7 +94,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Only one embedded process uses a PGlite folder, so a `running` run left there is dead.
   if (store.kind === 'pglite') await imports.failInterrupted();
   const metrics = createMetrics();
-  const targets = defaultTargets(writers, config.outboxDir);
+  const targets = defaultTargets(writers, config.outboxDir).map((t) => {
+    const o = hubConfig.targets?.[t.id];
+    return {
+      ...t,
+      ...(o?.transport ? { transport: o.transport } : {}),
+      ...(o?.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
+    };
+  });
+  const dispatcher = createDispatcher({ db: store.db, targets, mappings, log: app.log });
   const ingestDeps: IngestDeps = { db: store.db, adapters, mappings, log: app.log };
   const hub: Hub = {
     config,
@@ -102,7 +114,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     enrolments: createEnrolmentsRepository(store.db),
     visits: createVisitsRepository(store.db),
     targets,
-    dispatcher: createDispatcher({ db: store.db, targets, mappings, log: app.log }),
+    dispatcher,
+    jobs: createJobs({
+      db: store.db,
+      kind: store.kind,
+      jobs: hubConfig.jobs ?? [],
+      stagingDir: config.stagingDir,
+      dispatcher,
+      importFile: (source, options) => hub.importFile(source, options),
+      log: app.log,
+    }),
     imports,
     audit: createAuditRepository(store.db),
     metrics,

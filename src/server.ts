@@ -32,7 +32,11 @@ export async function startServer(config: Config, app?: App): Promise<App> {
       });
   }, 2_000);
   timer.unref();
-  server.addHook('onClose', async () => clearInterval(timer));
+  server.hub.jobs.start();
+  server.addHook('onClose', async () => {
+    clearInterval(timer);
+    await server.hub.jobs.stop();
+  });
   await server.listen({ port: config.port, host: config.host });
   return server;
 }

@@ -48,7 +48,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       case 'openapi':
         return await openapiCommand(out);
       case 'jobs':
-        return jobsCommand(rest, out);
+        return await jobsCommand(rest, out);
       case 'demo':
         return await demoCommand(out);
       case 'scenario':
@@ -187,14 +187,28 @@ async function openapiCommand(out: NodeJS.WritableStream): Promise<number> {
   return 0;
 }
 
-function jobsCommand(args: string[], out: NodeJS.WritableStream): number {
+async function jobsCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
   const [sub, name] = args;
-  if (sub === 'list') {
-    out.write('ジョブは設定されていません（HUB_CONFIG の schedules）\n');
-    return 0;
+  if (sub !== 'list' && !(sub === 'run' && name)) throw new UsageError('jobs list | jobs run NAME');
+  const app = await buildApp(
+    loadConfig(process.env, { logLevel: (process.env.LOG_LEVEL as Config['logLevel']) || 'warn' }),
+  );
+  try {
+    if (sub === 'list') {
+      const jobs = app.hub.jobs.list();
+      if (jobs.length === 0) out.write('ジョブは設定されていません（HUB_CONFIG の jobs）\n');
+      for (const j of jobs)
+        out.write(`${j.name}\t${j.kind}\t${j.schedule}${'adapter' in j ? `\t${j.adapter}\t${j.dir}` : ''}\n`);
+      return 0;
+    }
+    if (!app.hub.jobs.list().some((j) => j.name === name))
+      throw new UsageError(`ジョブ ${name} はありません`);
+    const run = await app.hub.jobs.run(name!, 'cli');
+    out.write(`${JSON.stringify(run)}\n`);
+    return run.status === 'failed' ? 1 : 0;
+  } finally {
+    await app.close();
   }
-  if (sub === 'run' && name) throw new UsageError(`ジョブ ${name} はありません`);
-  throw new UsageError('jobs list | jobs run NAME');
 }
 
 async function demoCommand(out: NodeJS.WritableStream): Promise<number> {

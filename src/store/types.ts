@@ -191,6 +191,24 @@ export interface DeliveriesTable {
   created_at: Timestamp;
 }
 
+export interface JobRunsTable {
+  id: string;
+  job: string;
+  trigger: 'schedule' | 'api' | 'cli';
+  status: 'running' | 'succeeded' | 'failed' | 'skipped';
+  counts: Json<Record<string, number>>;
+  error: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface JobFilesTable {
+  job: string;
+  name: string;
+  size: ColumnType<string | number, number, number>;
+  mtime_ms: ColumnType<string | number, number, number>;
+}
+
 export interface Database {
   persons: PersonsTable;
   import_runs: ImportRunsTable;
@@ -204,6 +222,8 @@ export interface Database {
   form_submissions: FormSubmissionsTable;
   idempotency_keys: IdempotencyKeysTable;
   deliveries: DeliveriesTable;
+  job_runs: JobRunsTable;
+  job_files: JobFilesTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;

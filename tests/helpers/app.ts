@@ -35,7 +35,9 @@ export const onPostgres = !!process.env.DATABASE_URL;
  * A hub on a fresh database: an in-memory PGlite, or, when DATABASE_URL is set, a new schema
  * in that PostgreSQL database (dropped on close).
  */
-export async function testApp(options: { logLevel?: string; logLines?: string[] } = {}): Promise<App> {
+export async function testApp(
+  options: { logLevel?: string; logLines?: string[]; env?: Record<string, string> } = {},
+): Promise<App> {
   const schema = onPostgres ? `t_${randomBytes(6).toString('hex')}` : undefined;
   const config = loadConfig(
     {
@@ -43,6 +45,7 @@ export async function testApp(options: { logLevel?: string; logLines?: string[] 
       ...(onPostgres ? { DATABASE_URL: process.env.DATABASE_URL, DATABASE_SCHEMA: schema } : {}),
       HUB_API_KEYS: JSON.stringify(Object.values(keys)),
       LOG_LEVEL: options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...options.env,
     },
     {
       stagingDir: `/tmp/madoguchi-hub-test-staging-${process.pid}`,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { formRoutes } from './forms.ts';
 import { importRoutes } from './imports.ts';
+import { jobRoutes } from './jobs.ts';
 import { operationRoutes } from './operations.ts';
 import { residentRoutes } from './residents.ts';
 import { submissionRoutes } from './submissions.ts';
@@ -15,5 +16,6 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(visitRoutes);
   await app.register(formRoutes);
   await app.register(submissionRoutes);
+  await app.register(jobRoutes);
   await app.register(operationRoutes);
 };

@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { type Static, Type } from '@sinclair/typebox';
+import cron from 'node-cron';
+import { HubError } from '../errors.ts';
+import { formatIssue, loadYaml } from '../mapping/yaml-file.ts';
+
+const FolderSource = Type.Object(
+  {
+    type: Type.Literal('folder'),
+    dir: Type.String({ description: 'where the core system drops its files' }),
+  },
+  { additionalProperties: false },
+);
+
+export const InboundJob = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9-]+$' }),
+    kind: Type.Literal('inbound'),
+    schedule: Type.String({ description: 'cron expression (node-cron), e.g. "0 2 * * *"' }),
+    adapter: Type.String({ description: 'the read adapter for the files' }),
+    source: FolderSource,
+    pattern: Type.Optional(Type.String({ description: 'regular expression the file name must match' })),
+    doneMarker: Type.Optional(Type.Boolean({ description: 'take a file only when <stem>.done exists' })),
+    stableSeconds: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'otherwise: size and mtime unchanged this long' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type InboundJob = Static<typeof InboundJob>;
+
+export const OutboundJob = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9-]+$' }),
+    kind: Type.Literal('outbound'),
+    schedule: Type.String(),
+  },
+  { additionalProperties: false, description: 'a pass of the delivery outbox' },
+);
+
+export const HubConfigFile = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    targets: Type.Optional(
+      Type.Record(
+        Type.String(),
+        Type.Object(
+          {
+            transport: Type.Optional(
+              Type.Object(
+                { type: Type.Literal('folder'), dir: Type.String() },
+                { additionalProperties: false },
+              ),
+            ),
+            maxAttempts: Type.Optional(Type.Integer({ minimum: 1 })),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'by write adapter id' },
+      ),
+    ),
+    jobs: Type.Optional(Type.Array(Type.Union([InboundJob, OutboundJob]))),
+  },
+  { $id: 'HubConfigFile', additionalProperties: false },
+);
+export type HubConfigFile = Static<typeof HubConfigFile>;
+export type Job = NonNullable<HubConfigFile['jobs']>[number];
+
+/** Reads HUB_CONFIG (paths relative to the file); an error names file:line:column. */
+export function loadHubConfig(file: string | undefined): HubConfigFile {
+  if (!file) return {};
+  if (!existsSync(file)) throw new HubError('HUB_ERR_CONFIG', { message: `HUB_CONFIG ${file} がありません` });
+  const { loaded, issues } = loadYaml<HubConfigFile>(file, HubConfigFile);
+  if (!loaded) throw new HubError('HUB_ERR_CONFIG', { message: issues.map(formatIssue).join('\n') });
+  const base = path.dirname(path.resolve(file));
+  const value = loaded.value;
+  (value.jobs ?? []).forEach((job, i) => {
+    if (!cron.validate(job.schedule)) {
+      const where = loaded.locate(['jobs', i, 'schedule']);
+      throw new HubError('HUB_ERR_CONFIG', {
+        message: `${file}:${where.line}:${where.column}: schedule "${job.schedule}" is not a cron expression`,
+      });
+    }
+  });
+  for (const job of value.jobs ?? []) {
+    if (job.kind === 'inbound') job.source.dir = path.resolve(base, job.source.dir);
+  }
+  for (const t of Object.values(value.targets ?? {})) {
+    if (t.transport) t.transport.dir = path.resolve(base, t.transport.dir);
+  }
+  return value;
+}
