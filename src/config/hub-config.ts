@@ -48,10 +48,24 @@ export const HubConfigFile = Type.Object(
         Type.Object(
           {
             transport: Type.Optional(
-              Type.Object(
-                { type: Type.Literal('folder'), dir: Type.String() },
-                { additionalProperties: false },
-              ),
+              Type.Union([
+                Type.Object(
+                  { type: Type.Literal('folder'), dir: Type.String() },
+                  { additionalProperties: false },
+                ),
+                Type.Object(
+                  {
+                    type: Type.Literal('http'),
+                    url: Type.String({ pattern: '^https?://' }),
+                    headers: Type.Optional(
+                      Type.Record(Type.String(), Type.String(), {
+                        description: 'e.g. authorization (a secret)',
+                      }),
+                    ),
+                  },
+                  { additionalProperties: false },
+                ),
+              ]),
             ),
             maxAttempts: Type.Optional(Type.Integer({ minimum: 1 })),
           },
@@ -87,7 +101,7 @@ export function loadHubConfig(file: string | undefined): HubConfigFile {
     if (job.kind === 'inbound') job.source.dir = path.resolve(base, job.source.dir);
   }
   for (const t of Object.values(value.targets ?? {})) {
-    if (t.transport) t.transport.dir = path.resolve(base, t.transport.dir);
+    if (t.transport?.type === 'folder') t.transport.dir = path.resolve(base, t.transport.dir);
   }
   return value;
 }

@@ -1,8 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { type Kysely, sql } from 'kysely';
 import type { MappingCatalog } from '../mapping/catalog.ts';
+import type { SubmissionToWrite } from '../sdk/write-adapter.ts';
 import type { Database } from '../store/types.ts';
 import { deliverToFolder } from './folder-transport.ts';
+import { deliverOverHttp } from './http-transport.ts';
 import type { Target } from './targets.ts';
 
 export interface BackoffOptions {
@@ -53,6 +55,14 @@ export function createDispatcher(deps: {
     return rows;
   }
 
+  async function writeFile(target: Target, targetId: string, firstId: string, subs: SubmissionToWrite[]) {
+    if (target.transport.type !== 'folder') throw new Error('not a folder target');
+    const form = deps.mappings.forms.get(target.writer.manifest.forms[0]!);
+    const out = target.writer.write(subs, form ? { form } : {});
+    const name = `${targetId}_${stamp(new Date())}_${String(++seq).padStart(4, '0')}_${firstId.slice(-6)}.${out.extension}`;
+    return deliverToFolder(target.transport.dir, name, out.bytes, out.rows);
+  }
+
   return {
     /** One pass over the due deliveries; resolves to how many were delivered. */
     async runOnce(limit = 100): Promise<{ delivered: number; failed: number; dead: number }> {
@@ -62,63 +72,66 @@ export function createDispatcher(deps: {
       for (const c of claimed) byTarget.set(c.target, [...(byTarget.get(c.target) ?? []), c]);
       for (const [targetId, rows] of byTarget) {
         const target = deps.targets.find((t) => t.id === targetId);
-        try {
-          if (!target) throw new Error(`送信先 ${targetId} が設定にありません`);
-          const subs = await deps.db
-            .selectFrom('form_submissions')
-            .selectAll()
-            .where(
-              'id',
-              'in',
-              rows.map((r) => r.submission_id),
-            )
-            .orderBy('created_at')
-            .execute();
-          const form = deps.mappings.forms.get(target.writer.manifest.forms[0]!);
-          const out = target.writer.write(
-            subs.map((s) => ({
-              id: s.id,
-              formId: s.form_id,
-              createdAt: new Date(s.created_at).toISOString(),
-              record: s.record,
-            })),
-            form ? { form } : {},
-          );
-          const name = `${targetId}_${stamp(new Date())}_${String(++seq).padStart(4, '0')}_${rows[0]!.id.slice(-6)}.${out.extension}`;
-          const artifact = await deliverToFolder(target.transport.dir, name, out.bytes, out.rows);
-          await deps.db
-            .updateTable('deliveries')
-            .set({
-              status: 'delivered',
-              artifact: JSON.stringify(artifact),
-              delivered_at: new Date(),
-              claimed_until: null,
-              last_error: null,
-            })
-            .where(
-              'id',
-              'in',
-              rows.map((r) => r.id),
-            )
-            .execute();
-          result.delivered += rows.length;
-        } catch (error) {
-          const message = (error as Error).message;
-          deps.log.warn({ target: targetId, deliveries: rows.length, err: message }, 'delivery failed');
-          for (const r of rows) {
-            const dead = r.attempts >= (target?.maxAttempts ?? 1);
+        const subs = await deps.db
+          .selectFrom('form_submissions')
+          .selectAll()
+          .where(
+            'id',
+            'in',
+            rows.map((r) => r.submission_id),
+          )
+          .orderBy('created_at')
+          .execute();
+        const toWrite = subs.map((s) => ({
+          id: s.id,
+          formId: s.form_id,
+          createdAt: new Date(s.created_at).toISOString(),
+          record: s.record,
+        }));
+        // A folder takes one file for the batch; an HTTP API one request per delivery.
+        const batches = target?.transport.type === 'http' ? rows.map((r) => [r]) : [rows];
+        for (const batch of batches) {
+          try {
+            if (!target) throw new Error(`送信先 ${targetId} が設定にありません`);
+            const mine = toWrite.filter((s) => batch.some((b) => b.submission_id === s.id));
+            const artifact =
+              target.transport.type === 'http'
+                ? await deliverOverHttp(target.transport, batch[0]!.id, mine[0]!)
+                : await writeFile(target, targetId, batch[0]!.id, mine);
             await deps.db
               .updateTable('deliveries')
               .set({
-                status: dead ? 'dead' : 'failed',
-                last_error: message,
+                status: 'delivered',
+                artifact: JSON.stringify(artifact),
+                delivered_at: new Date(),
                 claimed_until: null,
-                next_attempt_at: new Date(Date.now() + backoffMs(r.attempts, backoff)),
+                last_error: null,
               })
-              .where('id', '=', r.id)
+              .where(
+                'id',
+                'in',
+                batch.map((r) => r.id),
+              )
               .execute();
-            if (dead) result.dead++;
-            else result.failed++;
+            result.delivered += batch.length;
+          } catch (error) {
+            const message = (error as Error).message;
+            deps.log.warn({ target: targetId, deliveries: batch.length, err: message }, 'delivery failed');
+            for (const r of batch) {
+              const dead = r.attempts >= (target?.maxAttempts ?? 1);
+              await deps.db
+                .updateTable('deliveries')
+                .set({
+                  status: dead ? 'dead' : 'failed',
+                  last_error: message,
+                  claimed_until: null,
+                  next_attempt_at: new Date(Date.now() + backoffMs(r.attempts, backoff)),
+                })
+                .where('id', '=', r.id)
+                .execute();
+              if (dead) result.dead++;
+              else result.failed++;
+            }
           }
         }
       }

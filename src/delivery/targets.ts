@@ -5,7 +5,9 @@ export interface Target {
   /** The target id: the write adapter's id (one folder per target). */
   id: string;
   writer: WriteAdapter;
-  transport: { type: 'folder'; dir: string };
+  transport:
+    | { type: 'folder'; dir: string }
+    | { type: 'http'; url: string; headers?: Record<string, string> };
   /** Attempts before a delivery is dead. */
   maxAttempts: number;
 }
