@@ -5,6 +5,19 @@ import cron from 'node-cron';
 import { HubError } from '../errors.ts';
 import { formatIssue, loadYaml } from '../mapping/yaml-file.ts';
 
+const SftpTransportSchema = Type.Object(
+  {
+    type: Type.Literal('sftp'),
+    host: Type.String(),
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 22 }),
+    username: Type.String(),
+    privateKeyFile: Type.String({ description: 'secret: the private key file' }),
+    dir: Type.String({ description: 'the remote folder' }),
+    hostKeySha256: Type.String({ description: 'pinned host key fingerprint (ssh-keygen -lf), SHA256:…' }),
+  },
+  { additionalProperties: false },
+);
+
 const FolderSource = Type.Object(
   {
     type: Type.Literal('folder'),
@@ -53,6 +66,7 @@ export const HubConfigFile = Type.Object(
                   { type: Type.Literal('folder'), dir: Type.String() },
                   { additionalProperties: false },
                 ),
+                SftpTransportSchema,
                 Type.Object(
                   {
                     type: Type.Literal('http'),
@@ -102,6 +116,8 @@ export function loadHubConfig(file: string | undefined): HubConfigFile {
   }
   for (const t of Object.values(value.targets ?? {})) {
     if (t.transport?.type === 'folder') t.transport.dir = path.resolve(base, t.transport.dir);
+    if (t.transport?.type === 'sftp')
+      t.transport.privateKeyFile = path.resolve(base, t.transport.privateKeyFile);
   }
   return value;
 }

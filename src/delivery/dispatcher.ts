@@ -5,6 +5,7 @@ import type { SubmissionToWrite } from '../sdk/write-adapter.ts';
 import type { Database } from '../store/types.ts';
 import { deliverToFolder } from './folder-transport.ts';
 import { deliverOverHttp } from './http-transport.ts';
+import { deliverOverSftp } from './sftp-transport.ts';
 import type { Target } from './targets.ts';
 
 export interface BackoffOptions {
@@ -56,10 +57,11 @@ export function createDispatcher(deps: {
   }
 
   async function writeFile(target: Target, targetId: string, firstId: string, subs: SubmissionToWrite[]) {
-    if (target.transport.type !== 'folder') throw new Error('not a folder target');
     const form = deps.mappings.forms.get(target.writer.manifest.forms[0]!);
     const out = target.writer.write(subs, form ? { form } : {});
     const name = `${targetId}_${stamp(new Date())}_${String(++seq).padStart(4, '0')}_${firstId.slice(-6)}.${out.extension}`;
+    if (target.transport.type === 'sftp') return deliverOverSftp(target.transport, name, out.bytes, out.rows);
+    if (target.transport.type !== 'folder') throw new Error('not a file target');
     return deliverToFolder(target.transport.dir, name, out.bytes, out.rows);
   }
 

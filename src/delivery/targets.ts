@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { WriteAdapter } from '../sdk/write-adapter.ts';
+import type { SftpTransport } from './sftp-transport.ts';
 
 export interface Target {
   /** The target id: the write adapter's id (one folder per target). */
@@ -7,7 +8,8 @@ export interface Target {
   writer: WriteAdapter;
   transport:
     | { type: 'folder'; dir: string }
-    | { type: 'http'; url: string; headers?: Record<string, string> };
+    | { type: 'http'; url: string; headers?: Record<string, string> }
+    | SftpTransport;
   /** Attempts before a delivery is dead. */
   maxAttempts: number;
 }

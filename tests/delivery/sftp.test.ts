@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.ts';
+import type { Target } from '../../src/delivery/targets.ts';
+import { auth, keys, testApp } from '../helpers/app.ts';
+import { bytesSource, root } from '../helpers/files.ts';
+import { startSftpServer, type TestSftpServer } from '../helpers/sftp-server.ts';
+
+const xml = readFileSync(path.join(root, 'fixtures', 'tenshutsu-xml', 'chigasaki-family.xml'));
+
+describe('delivery over SFTP to a real server on loopback', () => {
+  let app: App;
+  let server: TestSftpServer;
+  let remoteRoot: string;
+  let visitId: string;
+  let target: Target;
+  const remote = () => path.join(remoteRoot, 'juki', 'import');
+  const csvs = () => (existsSync(remote()) ? readdirSync(remote()).filter((f) => f.endsWith('.csv')) : []);
+  let n = 0;
+  const submit = async () =>
+    (
+      await app.inject({
+        method: 'POST',
+        url: `/v1/visits/${visitId}/submissions`,
+        headers: auth(keys.admin, { 'idempotency-key': `sftp-${++n}` }),
+        payload: { formId: 'juminidou', values: { phone: String(n) }, confirmedBy: 's' },
+      })
+    ).json();
+  const due = (id: string) =>
+    app.hub.store.db
+      .updateTable('deliveries')
+      .set({ next_attempt_at: new Date(0) })
+      .where('submission_id', '=', id)
+      .execute();
+  const useServer = (s: TestSftpServer) => {
+    target.transport = {
+      type: 'sftp',
+      host: s.host,
+      port: s.port,
+      username: s.username,
+      privateKey: s.privateKey,
+      dir: '/juki/import',
+      hostKeySha256: s.hostKeySha256,
+    };
+  };
+
+  beforeAll(async () => {
+    remoteRoot = mkdtempSync(path.join(tmpdir(), 'hub-sftp-'));
+    server = await startSftpServer(remoteRoot);
+    app = await testApp();
+    target = app.hub.targets.find((t) => t.id === 'juki-idou-csv')!;
+    useServer(server);
+    await app.hub.importFile(bytesSource(xml, 'chigasaki-family.xml'), { adapter: 'tenshutsu-xml' });
+    const cert = (await app.hub.certificates.search({ number: 'R8-000123', limit: 1, offset: 0 })).items[0]!;
+    const visit = await app.inject({
+      method: 'POST',
+      url: '/v1/visits',
+      headers: auth(keys.admin),
+      payload: {
+        lifeEvent: 'tennyu',
+        identity: { method: 'passport', verifiedBy: 's' },
+        consent: { given: true },
+        subjects: { transferCertificateId: cert.id },
+        referenceDate: '2026-04-01',
+      },
+    });
+    visitId = visit.json().id;
+  });
+  afterAll(async () => {
+    await app.close();
+    await server.stop();
+  });
+
+  it('uploads under a temporary name, renames, then writes .done with the SHA-256', async () => {
+    const s = await submit();
+    expect(await app.hub.dispatcher.runOnce()).toMatchObject({ delivered: 1 });
+    const [csv] = csvs();
+    const bytes = readFileSync(path.join(remote(), csv!));
+    expect(
+      bytes
+        .toString('utf8')
+        .split('\r\n')
+        .filter((l) => l.startsWith(`${s.id},`)),
+    ).toHaveLength(6);
+    expect(readFileSync(path.join(remote(), csv!.replace(/\.csv$/, '.done')), 'utf8')).toBe(
+      `rows=6\nsha256=${createHash('sha256').update(bytes).digest('hex')}\n`,
+    );
+    expect(readdirSync(remote()).some((f) => f.endsWith('.tmp'))).toBe(false);
+    const view = (
+      await app.inject({ method: 'GET', url: `/v1/submissions/${s.id}`, headers: auth(keys.admin) })
+    ).json();
+    expect(view.deliveries[0].artifact.path).toMatch(
+      /^sftp:\/\/127\.0\.0\.1:\d+\/juki\/import\/juki-idou-csv_/,
+    );
+  });
+
+  it('retries while the server is down, then delivers once when it is back', async () => {
+    const port = server.port;
+    await server.stop();
+    const s = await submit();
+    expect(await app.hub.dispatcher.runOnce()).toMatchObject({ failed: 1 });
+    await due(s.id);
+    expect(await app.hub.dispatcher.runOnce()).toMatchObject({ failed: 1 });
+    server = await startSftpServer(remoteRoot, port);
+    useServer(server);
+    await due(s.id);
+    expect(await app.hub.dispatcher.runOnce()).toMatchObject({ delivered: 1 });
+    const withId = csvs().filter((f) => readFileSync(path.join(remote(), f), 'utf8').includes(`${s.id},`));
+    expect(withId).toHaveLength(1);
+  });
+
+  it('never shows a partial file under the final name when the link drops mid-upload', async () => {
+    const before = csvs().length;
+    const s = await submit();
+    server.dropAfterWrites = 1;
+    expect(await app.hub.dispatcher.runOnce()).toMatchObject({ failed: 1 });
+    expect(csvs()).toHaveLength(before);
+    server.dropAfterWrites = undefined;
+    await due(s.id);
+    expect(await app.hub.dispatcher.runOnce()).toMatchObject({ delivered: 1 });
+    const mine = csvs().filter((f) => readFileSync(path.join(remote(), f), 'utf8').includes(`${s.id},`));
+    expect(mine).toHaveLength(1);
+    const bytes = readFileSync(path.join(remote(), mine[0]!));
+    expect(readFileSync(path.join(remote(), mine[0]!.replace(/\.csv$/, '.done')), 'utf8')).toContain(
+      createHash('sha256').update(bytes).digest('hex'),
+    );
+  });
+
+  it('refuses a server whose host key is not the pinned one', async () => {
+    const s = await submit();
+    target.transport = {
+      ...(target.transport as Extract<Target['transport'], { type: 'sftp' }>),
+      hostKeySha256: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    };
+    expect(await app.hub.dispatcher.runOnce()).toMatchObject({ failed: 1 });
+    const view = (
+      await app.inject({ method: 'GET', url: `/v1/submissions/${s.id}`, headers: auth(keys.admin) })
+    ).json();
+    expect(view.deliveries[0].status).toBe('failed');
+    useServer(server);
+  });
+});
