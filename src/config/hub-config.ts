@@ -32,7 +32,13 @@ export const InboundJob = Type.Object(
     kind: Type.Literal('inbound'),
     schedule: Type.String({ description: 'cron expression (node-cron), e.g. "0 2 * * *"' }),
     adapter: Type.String({ description: 'the read adapter for the files' }),
-    source: FolderSource,
+    source: Type.Union([
+      FolderSource,
+      Type.Composite(
+        [Type.Omit(SftpTransportSchema, ['type']), Type.Object({ type: Type.Literal('sftp') })],
+        { additionalProperties: false },
+      ),
+    ]),
     pattern: Type.Optional(Type.String({ description: 'regular expression the file name must match' })),
     doneMarker: Type.Optional(Type.Boolean({ description: 'take a file only when <stem>.done exists' })),
     stableSeconds: Type.Optional(
@@ -112,7 +118,10 @@ export function loadHubConfig(file: string | undefined): HubConfigFile {
     }
   });
   for (const job of value.jobs ?? []) {
-    if (job.kind === 'inbound') job.source.dir = path.resolve(base, job.source.dir);
+    if (job.kind === 'inbound' && job.source.type === 'folder')
+      job.source.dir = path.resolve(base, job.source.dir);
+    if (job.kind === 'inbound' && job.source.type === 'sftp')
+      job.source.privateKeyFile = path.resolve(base, job.source.privateKeyFile);
   }
   for (const t of Object.values(value.targets ?? {})) {
     if (t.transport?.type === 'folder') t.transport.dir = path.resolve(base, t.transport.dir);

@@ -1,4 +1,3 @@
-import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { InboundJob } from '../config/hub-config.ts';
@@ -6,6 +5,7 @@ import type { ImportOptions, ImportSource } from '../ingest/run-import.ts';
 import { fileSource } from '../ingest/sources.ts';
 import type { ImportRun } from '../schemas/import-run.ts';
 import type { Database } from '../store/types.ts';
+import { folderSource, type InboundSource, sftpSource } from './sources.ts';
 
 export interface InboundCounts {
   [k: string]: number;
@@ -16,35 +16,13 @@ export interface InboundCounts {
   failed: number;
 }
 
-async function moveFile(from: string, to: string): Promise<void> {
-  await mkdir(path.dirname(to), { recursive: true });
-  try {
-    await rename(from, to);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
-    await copyFile(from, to);
-    await rm(from);
-  }
-}
-
-/** A free name in `dir` for `name` (an archived file is never overwritten). */
-async function freeName(dir: string, name: string): Promise<string> {
-  const target = path.join(dir, name);
-  try {
-    await stat(target);
-  } catch {
-    return target;
-  }
-  return path.join(dir, `${Date.now()}-${name}`);
-}
-
 const SKIP = /\.(done|tmp|part|filepart)$/i;
 
 /**
  * One pass of an inbound job: a file is taken only when its `.done` marker exists, or when
  * its size and mtime are the same as at the previous pass and older than `stableSeconds`; it
- * is moved to staging, imported (the SHA-256 registry makes a second copy `unchanged`), and
- * moved to `archive/`, or to `error/` with the reason beside it.
+ * is copied to staging, imported (the SHA-256 registry makes a second copy `unchanged`), and
+ * filed in `archive/`, or in `error/` with the reason beside it.
  */
 export async function runInbound(
   job: InboundJob,
@@ -57,72 +35,68 @@ export async function runInbound(
 ): Promise<InboundCounts> {
   const counts: InboundCounts = { seen: 0, waiting: 0, imported: 0, unchanged: 0, failed: 0 };
   const now = deps.now ?? Date.now;
-  const dir = job.source.dir;
   const pattern = job.pattern ? new RegExp(job.pattern) : undefined;
-  await mkdir(dir, { recursive: true });
-  const entries = (await readdir(dir, { withFileTypes: true })).filter(
-    (e) => e.isFile() && !SKIP.test(e.name) && (!pattern || pattern.test(e.name)),
-  );
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    counts.seen++;
-    const file = path.join(dir, entry.name);
-    const marker = path.join(dir, `${entry.name.replace(/\.[^.]+$/, '')}.done`);
-    const st = await stat(file);
-    if (job.doneMarker) {
-      const hasMarker = await stat(marker).then(
-        () => true,
-        () => false,
+  const source: InboundSource =
+    job.source.type === 'sftp' ? await sftpSource(job.source) : folderSource(job.source.dir);
+  try {
+    const files = (await source.list())
+      .filter((f) => !SKIP.test(f.name) && (!pattern || pattern.test(f.name)))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    for (const f of files) {
+      counts.seen++;
+      const marker = `${f.name.replace(/\.[^.]+$/, '')}.done`;
+      if (job.doneMarker) {
+        if (!(await source.exists(marker))) {
+          counts.waiting++;
+          continue;
+        }
+      } else {
+        const prior = await deps.db
+          .selectFrom('job_files')
+          .selectAll()
+          .where('job', '=', job.name)
+          .where('name', '=', f.name)
+          .executeTakeFirst();
+        const same = prior && Number(prior.size) === f.size && Number(prior.mtime_ms) === f.mtimeMs;
+        const old = now() - f.mtimeMs >= (job.stableSeconds ?? 60) * 1000;
+        if (!same || !old) {
+          await deps.db
+            .insertInto('job_files')
+            .values({ job: job.name, name: f.name, size: f.size, mtime_ms: f.mtimeMs })
+            .onConflict((oc) =>
+              oc.columns(['job', 'name']).doUpdateSet({ size: f.size, mtime_ms: f.mtimeMs }),
+            )
+            .execute();
+          counts.waiting++;
+          continue;
+        }
+      }
+      const staged = path.join(deps.stagingDir, job.name, `${Date.now()}-${f.name}`);
+      await source.take(f.name, staged);
+      await deps.db.deleteFrom('job_files').where('job', '=', job.name).where('name', '=', f.name).execute();
+      let run: ImportRun;
+      try {
+        run = await deps.importFile(await fileSource(staged, f.name), { adapter: job.adapter });
+      } catch (e) {
+        run = {
+          status: 'failed',
+          error: { line: 0, code: 'HUB_ERR_INTERNAL', message: (e as Error).message },
+        } as ImportRun;
+      }
+      const ok = run.status !== 'failed';
+      await source.file(
+        f.name,
+        staged,
+        ok,
+        ok ? undefined : `${run.error?.code ?? ''}: ${run.error?.message ?? ''}`,
       );
-      if (!hasMarker) {
-        counts.waiting++;
-        continue;
-      }
-    } else {
-      const prior = await deps.db
-        .selectFrom('job_files')
-        .selectAll()
-        .where('job', '=', job.name)
-        .where('name', '=', entry.name)
-        .executeTakeFirst();
-      const same =
-        prior && Number(prior.size) === st.size && Number(prior.mtime_ms) === Math.floor(st.mtimeMs);
-      const old = now() - st.mtimeMs >= (job.stableSeconds ?? 60) * 1000;
-      if (!same || !old) {
-        await deps.db
-          .insertInto('job_files')
-          .values({ job: job.name, name: entry.name, size: st.size, mtime_ms: Math.floor(st.mtimeMs) })
-          .onConflict((oc) =>
-            oc.columns(['job', 'name']).doUpdateSet({ size: st.size, mtime_ms: Math.floor(st.mtimeMs) }),
-          )
-          .execute();
-        counts.waiting++;
-        continue;
-      }
+      if (job.doneMarker) await source.fileMarker(marker, ok);
+      if (!ok) counts.failed++;
+      else if (run.status === 'unchanged') counts.unchanged++;
+      else counts.imported++;
     }
-    const staged = path.join(deps.stagingDir, job.name, `${Date.now()}-${entry.name}`);
-    await moveFile(file, staged);
-    await deps.db
-      .deleteFrom('job_files')
-      .where('job', '=', job.name)
-      .where('name', '=', entry.name)
-      .execute();
-    let run: ImportRun;
-    try {
-      run = await deps.importFile(await fileSource(staged, entry.name), { adapter: job.adapter });
-    } catch (e) {
-      run = {
-        status: 'failed',
-        error: { line: 0, code: 'HUB_ERR_INTERNAL', message: (e as Error).message },
-      } as ImportRun;
-    }
-    const ok = run.status !== 'failed';
-    const dest = await freeName(path.join(dir, ok ? 'archive' : 'error'), entry.name);
-    await moveFile(staged, dest);
-    if (!ok) await writeFile(`${dest}.reason.txt`, `${run.error?.code ?? ''}: ${run.error?.message ?? ''}\n`);
-    if (job.doneMarker) await moveFile(marker, `${dest.replace(/\.[^.]+$/, '')}.done`).catch(() => {});
-    if (!ok) counts.failed++;
-    else if (run.status === 'unchanged') counts.unchanged++;
-    else counts.imported++;
+  } finally {
+    await source.close();
   }
   return counts;
 }
