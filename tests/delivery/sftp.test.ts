@@ -1,23 +1,21 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import type { Target } from '../../src/delivery/targets.ts';
 import { auth, keys, testApp } from '../helpers/app.ts';
 import { bytesSource, root } from '../helpers/files.ts';
-import { startSftpServer, type TestSftpServer } from '../helpers/sftp-server.ts';
+import { type SftpUnderTest, sftpUnderTest } from '../helpers/sftp-under-test.ts';
 
 const xml = readFileSync(path.join(root, 'fixtures', 'tenshutsu-xml', 'chigasaki-family.xml'));
 
 describe('delivery over SFTP to a real server on loopback', () => {
   let app: App;
-  let server: TestSftpServer;
-  let remoteRoot: string;
+  let server: SftpUnderTest;
   let visitId: string;
   let target: Target;
-  const remote = () => path.join(remoteRoot, 'juki', 'import');
+  const remote = () => server.localDir('juki/import');
   const csvs = () => (existsSync(remote()) ? readdirSync(remote()).filter((f) => f.endsWith('.csv')) : []);
   let n = 0;
   const submit = async () =>
@@ -35,21 +33,20 @@ describe('delivery over SFTP to a real server on loopback', () => {
       .set({ next_attempt_at: new Date(0) })
       .where('submission_id', '=', id)
       .execute();
-  const useServer = (s: TestSftpServer) => {
+  const useServer = (s: SftpUnderTest) => {
     target.transport = {
       type: 'sftp',
       host: s.host,
       port: s.port,
       username: s.username,
       privateKey: s.privateKey,
-      dir: '/juki/import',
+      dir: s.remoteDir('juki/import'),
       hostKeySha256: s.hostKeySha256,
     };
   };
 
   beforeAll(async () => {
-    remoteRoot = mkdtempSync(path.join(tmpdir(), 'hub-sftp-'));
-    server = await startSftpServer(remoteRoot);
+    server = await sftpUnderTest();
     app = await testApp();
     target = app.hub.targets.find((t) => t.id === 'juki-idou-csv')!;
     useServer(server);
@@ -93,19 +90,17 @@ describe('delivery over SFTP to a real server on loopback', () => {
       await app.inject({ method: 'GET', url: `/v1/submissions/${s.id}`, headers: auth(keys.admin) })
     ).json();
     expect(view.deliveries[0].artifact.path).toMatch(
-      /^sftp:\/\/127\.0\.0\.1:\d+\/juki\/import\/juki-idou-csv_/,
+      /^sftp:\/\/127\.0\.0\.1:\d+\/(.*\/)?juki\/import\/juki-idou-csv_/,
     );
   });
 
   it('retries while the server is down, then delivers once when it is back', async () => {
-    const port = server.port;
-    await server.stop();
+    await server.down();
     const s = await submit();
     expect(await app.hub.dispatcher.runOnce()).toMatchObject({ failed: 1 });
     await due(s.id);
     expect(await app.hub.dispatcher.runOnce()).toMatchObject({ failed: 1 });
-    server = await startSftpServer(remoteRoot, port);
-    useServer(server);
+    await server.up();
     await due(s.id);
     expect(await app.hub.dispatcher.runOnce()).toMatchObject({ delivered: 1 });
     const withId = csvs().filter((f) => readFileSync(path.join(remote(), f), 'utf8').includes(`${s.id},`));
@@ -114,18 +109,21 @@ describe('delivery over SFTP to a real server on loopback', () => {
 
   it('never shows a partial file under the final name when the link drops mid-upload', async () => {
     const before = csvs().length;
-    const s = await submit();
-    server.dropAfterWrites = 1;
-    expect(await app.hub.dispatcher.runOnce()).toMatchObject({ failed: 1 });
+    // a batch big enough (40 submissions, 240 rows) that the cut falls inside the upload
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push((await submit()).id);
+    server.cutAfterBytes = 24_000;
+    expect(await app.hub.dispatcher.runOnce()).toMatchObject({ failed: 40 });
     expect(csvs()).toHaveLength(before);
-    server.dropAfterWrites = undefined;
-    await due(s.id);
-    expect(await app.hub.dispatcher.runOnce()).toMatchObject({ delivered: 1 });
-    const mine = csvs().filter((f) => readFileSync(path.join(remote(), f), 'utf8').includes(`${s.id},`));
+    server.cutAfterBytes = undefined;
+    for (const id of ids) await due(id);
+    expect(await app.hub.dispatcher.runOnce()).toMatchObject({ delivered: 40 });
+    const mine = csvs().filter((f) => readFileSync(path.join(remote(), f), 'utf8').includes(`${ids[0]},`));
     expect(mine).toHaveLength(1);
     const bytes = readFileSync(path.join(remote(), mine[0]!));
-    expect(readFileSync(path.join(remote(), mine[0]!.replace(/\.csv$/, '.done')), 'utf8')).toContain(
-      createHash('sha256').update(bytes).digest('hex'),
+    expect(bytes.toString('utf8').trim().split('\r\n')).toHaveLength(1 + 240);
+    expect(readFileSync(path.join(remote(), mine[0]!.replace(/\.csv$/, '.done')), 'utf8')).toBe(
+      `rows=240\nsha256=${createHash('sha256').update(bytes).digest('hex')}\n`,
     );
   });
 

@@ -25,8 +25,6 @@ export interface TestSftpServer {
   privateKey: string;
   /** SHA256 fingerprint of the host key, base64 as OpenSSH prints it (without `SHA256:`). */
   hostKeySha256: string;
-  /** Drop the connection after this many WRITE packets (a link failing mid-upload). */
-  dropAfterWrites?: number;
   stop(): Promise<void>;
 }
 
@@ -92,7 +90,6 @@ export async function startSftpServer(root: string, port = 0): Promise<TestSftpS
           const sftp = acceptSftp();
           const handles = new Map<number, { fd?: number; dir?: string[]; path: string }>();
           let next = 0;
-          let writes = 0;
           const handle = (h: Buffer) => handles.get(h.readUInt32BE(0));
           const newHandle = (v: { fd?: number; dir?: string[]; path: string }) => {
             const id = next++;
@@ -121,11 +118,6 @@ export async function startSftpServer(root: string, port = 0): Promise<TestSftpS
             const f = handle(h);
             if (!f?.fd && f?.fd !== 0) return sftp.status(reqid, STATUS_CODE.FAILURE);
             writeSync(f.fd, data, 0, data.length, offset);
-            writes++;
-            if (state.dropAfterWrites !== undefined && writes >= state.dropAfterWrites) {
-              client.end();
-              return;
-            }
             sftp.status(reqid, STATUS_CODE.OK);
           });
           sftp.on('READ', (reqid, h, offset, length) => {

@@ -1,24 +1,22 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { auth, keys, testApp } from '../helpers/app.ts';
 import { sampleBytes } from '../helpers/files.ts';
-import { startSftpServer, type TestSftpServer } from '../helpers/sftp-server.ts';
+import { type SftpUnderTest, sftpUnderTest } from '../helpers/sftp-under-test.ts';
 
 describe('inbound jobs over SFTP', () => {
   let app: App;
-  let server: TestSftpServer;
-  let remoteRoot: string;
-  const outbox = () => path.join(remoteRoot, 'export');
+  let server: SftpUnderTest;
+  const outbox = () => server.localDir('export');
   const run = async () =>
     (await app.inject({ method: 'POST', url: '/v1/jobs/juki-sftp/run', headers: auth(keys.admin) })).json();
 
   beforeAll(async () => {
-    remoteRoot = mkdtempSync(path.join(tmpdir(), 'hub-sftp-in-'));
-    mkdirSync(outbox());
-    server = await startSftpServer(remoteRoot);
+    server = await sftpUnderTest();
+    const remote = server.remoteDir('export');
     const dir = mkdtempSync(path.join(tmpdir(), 'hub-sftp-cfg-'));
     writeFileSync(path.join(dir, 'hub.key'), server.privateKey);
     writeFileSync(
@@ -28,7 +26,7 @@ describe('inbound jobs over SFTP', () => {
     kind: inbound
     schedule: "0 1 * * *"
     adapter: juki-standard-csv
-    source: { type: sftp, host: 127.0.0.1, port: ${server.port}, username: ${server.username}, privateKeyFile: ./hub.key, dir: /export, hostKeySha256: "SHA256:${server.hostKeySha256}" }
+    source: { type: sftp, host: 127.0.0.1, port: ${server.port}, username: ${server.username}, privateKeyFile: ./hub.key, dir: ${remote}, hostKeySha256: "SHA256:${server.hostKeySha256}" }
     stableSeconds: 0
 `,
     );
@@ -63,7 +61,7 @@ describe('inbound jobs over SFTP', () => {
   });
 
   it('records a failed run when the server cannot be reached', async () => {
-    await server.stop();
+    await server.down();
     const r = await run();
     expect(r.status).toBe('failed');
     expect(r.error).toBeTruthy();
