@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -91,6 +91,27 @@ describe('madoguchi-hub CLI', () => {
     const unknown = await cli('frobnicate');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('不明なコマンド');
+  });
+
+  it('lists and runs the jobs of HUB_CONFIG', async () => {
+    const inbox = path.join(work, 'inbox');
+    writeFileSync(
+      path.join(work, 'hub.config.yaml'),
+      `jobs:\n  - { name: pull, kind: inbound, schedule: "0 3 * * *", adapter: juki-standard-csv, source: { type: folder, dir: ./inbox }, doneMarker: true }\n`,
+    );
+    const list = await cli('jobs', 'list');
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain('pull\tinbound\t0 3 * * *');
+    const run = await cli('jobs', 'run', 'pull');
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      job: 'pull',
+      trigger: 'cli',
+      status: 'succeeded',
+      counts: { seen: 0 },
+    });
+    expect(existsSync(inbox)).toBe(true);
+    expect((await cli('jobs', 'run', 'nope')).code).toBe(2);
   });
 
   it('validates the shipped mappings', async () => {

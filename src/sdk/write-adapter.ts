@@ -58,7 +58,7 @@ export function cell(v: unknown): string {
 
 /** CSV text (CRLF) encoded for the target: UTF-8 with BOM, or CP932 with 外字 as their bytes. */
 export function encodeCsv(rows: string[][], encoding: 'utf-8-bom' | 'cp932', gaiji?: GaijiReverse): Buffer {
-  const text = rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  const text = `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
   return encoding === 'cp932'
     ? encodeCp932(text, gaiji)
     : Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);

@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import { auth, keys, testApp } from '../helpers/app.ts';
+import { auth, keys, onPostgres, testApp } from '../helpers/app.ts';
 import { root, sampleBytes } from '../helpers/files.ts';
 
 const config = `jobs:
@@ -123,6 +124,26 @@ describe('jobs: inbound folder pulls and outbound pushes', () => {
     expect(forbidden.statusCode).toBe(403);
     const unknown = await app.inject({ method: 'POST', url: '/v1/jobs/nope/run', headers: auth(keys.admin) });
     expect(unknown.statusCode).toBe(404);
+  });
+
+  it('runs a job in one instance at a time (advisory lock on PostgreSQL; one process when embedded)', async () => {
+    if (!onPostgres) {
+      expect((await run('push')).status).toBe('succeeded');
+      return;
+    }
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    await other.query("select pg_advisory_lock(hashtext('madoguchi-hub:job:push'))");
+    try {
+      expect(await run('push')).toMatchObject({
+        status: 'skipped',
+        error: expect.stringContaining('別のインスタンス'),
+      });
+    } finally {
+      await other.query("select pg_advisory_unlock(hashtext('madoguchi-hub:job:push'))");
+      await other.end();
+    }
+    expect((await run('push')).status).toBe('succeeded');
   });
 
   it('refuses a HUB_CONFIG with a schedule that is not a cron expression, naming the place', async () => {
