@@ -8,8 +8,7 @@ import type { App } from '../../src/app.ts';
 import { createDispatcher } from '../../src/delivery/dispatcher.ts';
 import { auth, keys, testApp } from '../helpers/app.ts';
 import { bytesSource, root } from '../helpers/files.ts';
-
-const xml = readFileSync(path.join(root, 'fixtures', 'tenshutsu-xml', 'chigasaki-family.xml'));
+import { openChigasakiVisit } from '../helpers/visit.ts';
 
 describe('the http transport and several dispatchers at once', () => {
   let app: App;
@@ -38,21 +37,7 @@ describe('the http transport and several dispatchers at once', () => {
       `targets:\n  kouki-todoke-csv:\n    transport: { type: http, url: "http://127.0.0.1:${port}/kouki/import" }\n    maxAttempts: 5\n`,
     );
     app = await testApp({ env: { HUB_CONFIG: path.join(dir, 'hub.config.yaml') } });
-    await app.hub.importFile(bytesSource(xml, 'chigasaki-family.xml'), { adapter: 'tenshutsu-xml' });
-    const cert = (await app.hub.certificates.search({ number: 'R8-000123', limit: 1, offset: 0 })).items[0]!;
-    const visit = await app.inject({
-      method: 'POST',
-      url: '/v1/visits',
-      headers: auth(keys.admin),
-      payload: {
-        lifeEvent: 'tennyu',
-        identity: { method: 'passport', verifiedBy: 's' },
-        consent: { given: true },
-        subjects: { transferCertificateId: cert.id },
-        referenceDate: '2026-04-01',
-      },
-    });
-    visitId = visit.json().id;
+    visitId = await openChigasakiVisit(app);
   });
   afterAll(async () => {
     await app.close();

@@ -7,8 +7,7 @@ import type { Target } from '../../src/delivery/targets.ts';
 import { auth, keys, testApp } from '../helpers/app.ts';
 import { bytesSource, root } from '../helpers/files.ts';
 import { type SftpUnderTest, sftpUnderTest } from '../helpers/sftp-under-test.ts';
-
-const xml = readFileSync(path.join(root, 'fixtures', 'tenshutsu-xml', 'chigasaki-family.xml'));
+import { openChigasakiVisit } from '../helpers/visit.ts';
 
 describe('delivery over SFTP to a real server on loopback', () => {
   let app: App;
@@ -50,21 +49,7 @@ describe('delivery over SFTP to a real server on loopback', () => {
     app = await testApp();
     target = app.hub.targets.find((t) => t.id === 'juki-idou-csv')!;
     useServer(server);
-    await app.hub.importFile(bytesSource(xml, 'chigasaki-family.xml'), { adapter: 'tenshutsu-xml' });
-    const cert = (await app.hub.certificates.search({ number: 'R8-000123', limit: 1, offset: 0 })).items[0]!;
-    const visit = await app.inject({
-      method: 'POST',
-      url: '/v1/visits',
-      headers: auth(keys.admin),
-      payload: {
-        lifeEvent: 'tennyu',
-        identity: { method: 'passport', verifiedBy: 's' },
-        consent: { given: true },
-        subjects: { transferCertificateId: cert.id },
-        referenceDate: '2026-04-01',
-      },
-    });
-    visitId = visit.json().id;
+    visitId = await openChigasakiVisit(app);
   });
   afterAll(async () => {
     await app.close();

@@ -7,8 +7,7 @@ import { backoffMs } from '../../src/delivery/dispatcher.ts';
 import { sha256Hex, stableStringify } from '../../src/ingest/record-hash.ts';
 import { auth, keys, testApp } from '../helpers/app.ts';
 import { bytesSource, root } from '../helpers/files.ts';
-
-const xml = readFileSync(path.join(root, 'fixtures', 'tenshutsu-xml', 'chigasaki-family.xml'));
+import { openChigasakiVisit } from '../helpers/visit.ts';
 
 describe('submissions, the outbox and the folder transport', () => {
   let app: App;
@@ -30,21 +29,7 @@ describe('submissions, the outbox and the folder transport', () => {
 
   beforeAll(async () => {
     app = await testApp();
-    await app.hub.importFile(bytesSource(xml, 'chigasaki-family.xml'), { adapter: 'tenshutsu-xml' });
-    const cert = (await app.hub.certificates.search({ number: 'R8-000123', limit: 1, offset: 0 })).items[0]!;
-    const visit = await app.inject({
-      method: 'POST',
-      url: '/v1/visits',
-      headers: auth(keys.admin),
-      payload: {
-        lifeEvent: 'tennyu',
-        identity: { method: 'mynumber-card', verifiedBy: 'staff-1' },
-        consent: { given: true },
-        subjects: { transferCertificateId: cert.id },
-        referenceDate: '2026-04-01',
-      },
-    });
-    visitId = visit.json().id;
+    visitId = await openChigasakiVisit(app);
   });
   afterAll(async () => app.close());
 
