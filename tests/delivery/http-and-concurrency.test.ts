@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { createDispatcher } from '../../src/delivery/dispatcher.ts';
 import { auth, keys, testApp } from '../helpers/app.ts';
-import { bytesSource, root } from '../helpers/files.ts';
 import { openChigasakiVisit } from '../helpers/visit.ts';
 
 describe('the http transport and several dispatchers at once', () => {

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import type { Target } from '../../src/delivery/targets.ts';
 import { auth, keys, testApp } from '../helpers/app.ts';
-import { bytesSource, root } from '../helpers/files.ts';
 import { type SftpUnderTest, sftpUnderTest } from '../helpers/sftp-under-test.ts';
 import { openChigasakiVisit } from '../helpers/visit.ts';
 

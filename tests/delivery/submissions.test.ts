@@ -6,7 +6,6 @@ import type { App } from '../../src/app.ts';
 import { backoffMs } from '../../src/delivery/dispatcher.ts';
 import { sha256Hex, stableStringify } from '../../src/ingest/record-hash.ts';
 import { auth, keys, testApp } from '../helpers/app.ts';
-import { bytesSource, root } from '../helpers/files.ts';
 import { openChigasakiVisit } from '../helpers/visit.ts';
 
 describe('submissions, the outbox and the folder transport', () => {
