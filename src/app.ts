@@ -102,7 +102,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ...(o?.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
     };
   });
-  const dispatcher = createDispatcher({ db: store.db, targets, mappings, log: app.log });
+  const dispatcher = createDispatcher({
+    db: store.db,
+    targets,
+    mappings,
+    log: app.log,
+    ...(config.municipalityCode ? { municipalityCode: config.municipalityCode } : {}),
+  });
   const ingestDeps: IngestDeps = { db: store.db, adapters, mappings, log: app.log };
   const hub: Hub = {
     config,

@@ -39,6 +39,12 @@ export const Env = Type.Object({
   HUB_API_KEYS: Type.Optional(Type.String()),
   HUB_CONFIG: Type.Optional(Type.String()),
   HUB_OUTBOX_DIR: Type.Optional(Type.String()),
+  HUB_MUNICIPALITY_CODE: Type.Optional(
+    Type.String({
+      pattern: '^\\d{6}$',
+      description: 'this municipality: its 外字 table is used when writing CP932 files',
+    }),
+  ),
   HUB_MAX_UPLOAD_BYTES: Type.Integer({ minimum: 1, default: 2 * 1024 * 1024 * 1024 }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -58,6 +64,8 @@ export interface Config {
   hubConfigFile?: string;
   outboxDir: string;
   stagingDir: string;
+  /** This municipality's 地方公共団体コード, whose 外字 table writers use. */
+  municipalityCode?: string;
   maxUploadBytes: number;
   logLevel: Env['LOG_LEVEL'];
   /** The folder holding `mappings/` (the project root by default). */
@@ -103,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     mappingsDir: path.join(projectRoot, 'mappings'),
     ...(parsed.DATABASE_URL ? { databaseUrl: parsed.DATABASE_URL } : {}),
     ...(parsed.DATABASE_SCHEMA ? { databaseSchema: parsed.DATABASE_SCHEMA } : {}),
+    ...(parsed.HUB_MUNICIPALITY_CODE ? { municipalityCode: parsed.HUB_MUNICIPALITY_CODE } : {}),
     ...(hubConfigFile ? { hubConfigFile } : {}),
   };
   return { ...config, ...overrides };

@@ -36,6 +36,8 @@ export function createDispatcher(deps: {
   log: FastifyBaseLogger;
   backoff?: BackoffOptions;
   leaseMs?: number;
+  /** This municipality: its 外字 table turns mapped characters back into their CP932 codes. */
+  municipalityCode?: string;
 }) {
   const backoff = deps.backoff ?? { baseMs: 5_000, capMs: 30 * 60_000 };
   const leaseMs = deps.leaseMs ?? 5 * 60_000;
@@ -58,7 +60,8 @@ export function createDispatcher(deps: {
 
   async function writeFile(target: Target, targetId: string, firstId: string, subs: SubmissionToWrite[]) {
     const form = deps.mappings.forms.get(target.writer.manifest.forms[0]!);
-    const out = target.writer.write(subs, form ? { form } : {});
+    const gaiji = deps.municipalityCode ? deps.mappings.gaiji(deps.municipalityCode)?.reverse : undefined;
+    const out = target.writer.write(subs, { ...(form ? { form } : {}), ...(gaiji ? { gaiji } : {}) });
     const name = `${targetId}_${stamp(new Date())}_${String(++seq).padStart(4, '0')}_${firstId.slice(-6)}.${out.extension}`;
     if (target.transport.type === 'sftp') return deliverOverSftp(target.transport, name, out.bytes, out.rows);
     if (target.transport.type !== 'folder') throw new Error('not a file target');

@@ -22,7 +22,10 @@ const fingerprint = (key: Buffer) => createHash('sha256').update(key).digest('ba
 
 /** Connects with the pinned host key: a server whose key differs is never talked to. */
 export async function connectSftp(t: SftpTransport): Promise<SftpClient> {
-  const client = new SftpClient('madoguchi-hub');
+  // The library's default global listeners print to stdout; a dropped link is reported by the
+  // failing call itself, so they stay quiet here.
+  const quiet = () => {};
+  const client = new SftpClient('madoguchi-hub', { error: quiet, end: quiet, close: quiet });
   const pinned = t.hostKeySha256.replace(/^SHA256:/, '').replace(/=+$/, '');
   await client.connect({
     host: t.host,

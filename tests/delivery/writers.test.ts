@@ -1,6 +1,9 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writers } from '../../adapters/index.ts';
+import { adapters, writers } from '../../adapters/index.ts';
+import { requireMappingCatalog } from '../../src/mapping/catalog.ts';
 import { decodeBytes } from '../../src/parsers/decode.ts';
+import { root } from '../helpers/files.ts';
 
 const jidou = writers.find((w) => w.manifest.id === 'jidou-teate-seikyu-csv')!;
 const juki = writers.find((w) => w.manifest.id === 'juki-idou-csv')!;
@@ -41,6 +44,22 @@ describe('write adapters', () => {
       'sub_test,2026-04-01,,\ue757野　次郎,,1980-04-01,,山田　一郎,平成26年月日不詳,子,同居,,,,,',
     );
     expect(lines[2]!.split(',').slice(7, 9)).toEqual(['"山田', ' ""二葉"""']);
+  });
+
+  it('writes a character of the municipality’s 外字 table back as its CP932 code', () => {
+    const table = requireMappingCatalog(
+      path.join(root, 'mappings'),
+      adapters.map((a) => a.manifest.id),
+    ).gaiji('999997')!;
+    const named = {
+      ...submission,
+      record: {
+        ...submission.record,
+        values: { ...submission.record.values, claimantName: '\u{20BB7}田　花子' },
+      },
+    };
+    const out = jidou.write([named], { gaiji: table.reverse });
+    expect(out.bytes.includes(Buffer.from([0xf9, 0x41, 0x93, 0x63]))).toBe(true);
   });
 
   it('writes a character CP932 lacks as an error, never as ?', () => {
