@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { ErrorCode } from '../errors.ts';
 import { errorMessage } from '../errors.ts';
+import type { ReadItem } from '../sdk/adapter.ts';
 import { decodeBytes, type Encoding } from './decode.ts';
 import { encodeCp932, type GaijiReverse } from './encode.ts';
 import { splitLines } from './lines.ts';
@@ -87,17 +87,10 @@ export function layoutProblems(layout: FixedLayoutFile): { path: (string | numbe
   return out;
 }
 
+/** A record of one of the layout's types, or a reject as every reader yields it. */
 export type FixedItem =
   | { kind: 'record'; type: string; line: number; values: Record<string, string>; raw: Buffer }
-  | {
-      kind: 'reject';
-      line: number;
-      column?: number;
-      field?: string;
-      code: ErrorCode;
-      message: string;
-      raw: Buffer;
-    };
+  | (Extract<ReadItem, { kind: 'reject' }> & { raw: Buffer });
 
 /** Trims half-width (0x20) and full-width (U+3000) padding at both ends. */
 function trimPadding(s: string): string {
