@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createStore } from '../src/store/db.ts';
 import { onPostgres } from './helpers/app.ts';
 import { root, sampleLines, samplePath } from './helpers/files.ts';
 
@@ -54,6 +55,31 @@ describe('madoguchi-hub CLI', () => {
       counts: { read: 27, inserted: 27, updated: 0, unchanged: 0, rejected: 0 },
       rejects: [],
     });
+    // the stored records, field by field, read back from the database the CLI wrote
+    const store = await createStore({
+      dataDir: env.HUB_DATA_DIR,
+      ...(onPostgres ? { databaseUrl: process.env.DATABASE_URL!, databaseSchema: schema } : {}),
+    });
+    const rows = await store.db
+      .selectFrom('persons')
+      .selectAll()
+      .where('atena_no', 'in', ['18', '26'])
+      .orderBy('atena_no')
+      .execute();
+    await store.close();
+    expect(rows.map((r) => r.record)).toMatchObject([
+      {
+        name: { full: 'サンプル　テスト' },
+        residentType: 'foreign',
+        romanName: 'SAMPLE TEST',
+        foreign: { article30_45: '01', expiresOn: { iso: '2029-03-31' } },
+      },
+      {
+        name: { full: '癸山　太一' },
+        birthDate: { iso: null, unknown: true },
+        relationship: { codes: ['99'], label: '同居人' },
+      },
+    ]);
     const second = await cli('import', '--adapter', 'juki-standard-csv', '--json', samplePath);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ status: 'unchanged' });

@@ -75,6 +75,38 @@ describe('POST /v1/imports', () => {
     }
     expect(await app.hub.persons.count()).toBe(27);
     expect(households.size).toBe(11);
+    // a named person, field by field, as the API answers after the HTTP import
+    const [kihara] = (
+      await app.inject({
+        method: 'GET',
+        url: `/v1/residents?kana=${encodeURIComponent('きはら　あきら')}`,
+        headers: personal(keys.admin),
+      })
+    ).json().items;
+    expect(kihara).toMatchObject({
+      atenaNo: '16',
+      householdId: '600',
+      residentCode: '99900000016',
+      status: 'moved-out',
+      residentType: 'japanese',
+      name: { full: '己原　明', family: '己原', given: '明' },
+      kana: { full: 'キハラ　アキラ' },
+      sex: { code: '1', label: '男' },
+      birthDate: { iso: '1988-08-08', unknown: false, wareki: '昭和63年8月8日' },
+      relationship: { codes: ['02'], label: '世帯主' },
+      address: { postalCode: '9990007', town: '東一丁目', block: '６番地' },
+      moveOut: {
+        plannedOn: { iso: '2026-06-01' },
+        destination: { cityCode: '999998', town: 'サンプル町三丁目' },
+      },
+      restrictions: { supportMeasure: false, noCrossReference: false },
+    });
+    expect(kihara.provenance['name.full']).toMatchObject({
+      adapter: 'juki-standard-csv',
+      file: '住記_全件.csv',
+      line: 17,
+      column: '氏名',
+    });
   });
 
   it('answers the same bytes again with an unchanged run', async () => {
