@@ -7,25 +7,14 @@ import type { CompiledMapping } from '../mapping/compile.ts';
 import { kanaKey, nameKey } from '../normalize/kana.ts';
 import { Address } from '../schemas/address.ts';
 import { HubDate } from '../schemas/common.ts';
-import type { ImportCounts } from '../schemas/import-run.ts';
 import { PersonName } from '../schemas/person.ts';
 import { TransferPersonRecord } from '../schemas/transfer-certificate.ts';
 import type { ReadItem } from '../sdk/adapter.ts';
-import type { RejectInput } from '../store/imports-repo.ts';
 import type { Database } from '../store/types.ts';
-import { keyOf, type MapState, mapItem, takeMeta } from './map-item.ts';
+import { keyOf, mapItem, type RunProgress, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
 
 const check = TypeCompiler.Compile(TransferPersonRecord, [HubDate, Address, PersonName]);
-
-export interface CertificateRun extends MapState {
-  id: string;
-  adapter: string;
-  file: string;
-  asOf: string;
-  counts: ImportCounts;
-  keptRejects: RejectInput[];
-}
 
 /**
  * Imports one 転出証明書 (all its persons) as a pending transfer-in. A certificate is whole or
@@ -37,7 +26,7 @@ export async function ingestCertificate(
   trx: Transaction<Database>,
   mapping: CompiledMapping,
   items: AsyncIterable<ReadItem>,
-  run: CertificateRun,
+  run: RunProgress,
   mappings: MappingCatalog,
 ): Promise<void> {
   const persons: TransferPersonRecord[] = [];

@@ -7,10 +7,9 @@ import type { CompiledMapping } from '../mapping/compile.ts';
 import { HubDate } from '../schemas/common.ts';
 import { EnrolmentRecord, Program } from '../schemas/enrolment.ts';
 import type { ReadItem } from '../sdk/adapter.ts';
-import { insertRejects, type RejectInput } from '../store/imports-repo.ts';
+import type { RejectInput } from '../store/imports-repo.ts';
 import type { Database } from '../store/types.ts';
-import type { CertificateRun } from './certificates.ts';
-import { keyOf, mapItem, takeMeta } from './map-item.ts';
+import { keyOf, mapItem, type RunProgress, rejectCollector, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
 
 const check = TypeCompiler.Compile(EnrolmentRecord, [HubDate, Program]);
@@ -31,22 +30,17 @@ export async function ingestEnrolments(
   trx: Transaction<Database>,
   mapping: CompiledMapping,
   items: AsyncIterable<ReadItem>,
-  run: CertificateRun,
+  run: RunProgress,
   batchSize: number,
   mappings: MappingCatalog,
 ): Promise<void> {
   let batch: Candidate[] = [];
-  let rejects: RejectInput[] = [];
-  const reject = (r: RejectInput) => {
-    run.counts.rejected++;
-    rejects.push(r);
-    if (run.keptRejects.length < 1000) run.keptRejects.push(r);
-  };
+  const rejects = rejectCollector(trx, run);
+  const reject = (r: RejectInput) => rejects.add(r);
   const flush = async () => {
     await writeEnrolments(trx, batch, run, reject);
     batch = [];
-    await insertRejects(trx, run.id, rejects);
-    rejects = [];
+    await rejects.flush();
   };
   for await (const item of items) {
     if (item.kind === 'meta') {
@@ -83,7 +77,7 @@ function withStatus(r: EnrolmentRecord): EnrolmentRecord {
 async function writeEnrolments(
   trx: Transaction<Database>,
   batch: Candidate[],
-  run: CertificateRun,
+  run: RunProgress,
   reject: (r: RejectInput) => void,
 ): Promise<void> {
   if (batch.length === 0) return;

@@ -1,11 +1,14 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
+import type { Transaction } from 'kysely';
 import { errorMessage, InputError } from '../errors.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
 import type { CompiledMapping } from '../mapping/compile.ts';
 import { resolveGaiji } from '../mapping/gaiji.ts';
+import type { ImportCounts } from '../schemas/import-run.ts';
 import type { ReadItem } from '../sdk/adapter.ts';
-import type { RejectInput } from '../store/imports-repo.ts';
+import { insertRejects, type RejectInput } from '../store/imports-repo.ts';
+import type { Database } from '../store/types.ts';
 
 /** What a run needs to know to place a reject: the fields (columns) of the file, in order. */
 export interface MapState {
@@ -29,6 +32,42 @@ export function takeMeta(
     if (!item.fields.includes(name))
       throw new InputError('HUB_ERR_MISSING_COLUMN', { line: 1, field: name }, { column: name });
   }
+}
+
+/** What every import path tracks of the run it writes. */
+export interface RunProgress extends MapState {
+  id: string;
+  adapter: string;
+  file: string;
+  asOf: string;
+  counts: ImportCounts;
+  /** Rejects kept in memory, to be stored again after a failed run's rollback. */
+  keptRejects: RejectInput[];
+}
+
+/** Rejects of a failed run are kept in memory up to this many, to be stored after the rollback. */
+export const FAILED_RUN_REJECTS_KEPT = 1000;
+
+/**
+ * Counts and gathers the rejects of a run and writes them in batches inside its transaction;
+ * the first ones are also kept for a run that fails and rolls back.
+ */
+export function rejectCollector(trx: Transaction<Database>, run: RunProgress) {
+  let pending: RejectInput[] = [];
+  return {
+    add(r: RejectInput): void {
+      run.counts.rejected++;
+      pending.push(r);
+      if (run.keptRejects.length < FAILED_RUN_REJECTS_KEPT) run.keptRejects.push(r);
+    },
+    get pending(): number {
+      return pending.length;
+    },
+    async flush(): Promise<void> {
+      await insertRejects(trx, run.id, pending);
+      pending = [];
+    },
+  };
 }
 
 export type Mapped =

@@ -22,7 +22,7 @@ import {
 import type { Database, NewPersonRow, StoredProvenance } from '../store/types.ts';
 import { certificateIdsFor, ingestCertificate, updateCertificateStatus } from './certificates.ts';
 import { ingestEnrolments, linkEnrolments } from './enrolments.ts';
-import { keyOf, mapItem, takeMeta } from './map-item.ts';
+import { keyOf, mapItem, rejectCollector, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
 
 /** One input file: its name, size and SHA-256 known up front, its bytes streamed on demand. */
@@ -49,8 +49,6 @@ export interface IngestDeps {
   batchSize?: number;
 }
 
-/** Rejects of a failed run are kept in memory up to this many, to be stored after the rollback. */
-const FAILED_RUN_REJECTS_KEPT = 1000;
 /** Compiled once: checking each record is on the hot path of every import. */
 const personCheck = TypeCompiler.Compile(PersonRecord, [HubDate, Address, PersonName, PersonStatus]);
 
@@ -213,18 +211,11 @@ async function ingestRecords(
   mappings: MappingCatalog,
 ): Promise<void> {
   let batch: Candidate[] = [];
-  let rejects: RejectInput[] = [];
   const codesSeen = new Set<string>();
-
+  const rejects = rejectCollector(trx, state);
   const reject = (r: RejectInput, keyless: boolean) => {
-    state.counts.rejected++;
     if (keyless) state.keylessRejects++;
-    rejects.push(r);
-    if (state.keptRejects.length < FAILED_RUN_REJECTS_KEPT) state.keptRejects.push(r);
-  };
-  const flushRejects = async () => {
-    await insertRejects(trx, state.id, rejects);
-    rejects = [];
+    rejects.add(r);
   };
 
   for await (const item of items) {
@@ -258,10 +249,10 @@ async function ingestRecords(
       await writeBatch(trx, batch, state, mapping, reject);
       batch = [];
     }
-    if (rejects.length >= batchSize) await flushRejects();
+    if (rejects.pending >= batchSize) await rejects.flush();
   }
   await writeBatch(trx, batch, state, mapping, reject);
-  await flushRejects();
+  await rejects.flush();
 
   if (state.mode === 'full' && state.keylessRejects === 0 && codesSeen.size > 0) {
     const result = await trx
