@@ -47,6 +47,11 @@ export interface PrefillInput {
   accepted: AcceptedForm[];
 }
 
+/** The key of a confirmed value: `<field key>`, or `<field key>@<person id>` for a per-person field. */
+export function valueKey(key: string, personId?: string): string {
+  return personId ? `${key}@${personId}` : key;
+}
+
 function getPath(value: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], value);
 }
@@ -108,7 +113,7 @@ function resolve(
     const form = input.accepted.find((f) => f.formId === formId);
     if (!form) return undefined;
     value = person
-      ? (form.values[`${fieldKey}@${person.id}`] ?? form.values[fieldKey])
+      ? (form.values[valueKey(fieldKey, person.id)] ?? form.values[fieldKey])
       : form.values[fieldKey];
     source = { kind: 'form', formId: form.formId, submissionId: form.id, expression: expr };
   }

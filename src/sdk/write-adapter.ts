@@ -1,6 +1,7 @@
 import type { Encoding } from '../parsers/decode.ts';
 import { encodeCp932, type GaijiReverse } from '../parsers/encode.ts';
 import type { FormFile } from '../prefill/forms.ts';
+import { valueKey } from '../prefill/prefill.ts';
 import type { HubDate } from '../schemas/common.ts';
 import type { SubmissionRecord } from '../store/types.ts';
 
@@ -64,10 +65,15 @@ export function encodeCsv(rows: string[][], encoding: 'utf-8-bom' | 'cp932', gai
     : Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
 }
 
+/** A confirmed value of a submission, for the visit or for one person. */
+export function valueOf(s: SubmissionToWrite, key: string, personId?: string): unknown {
+  return s.record.values[valueKey(key, personId)];
+}
+
 /** The persons of a submission that have per-person values, in order. */
 export function personsOf(s: SubmissionToWrite, key: string): { id: string; order: number }[] {
   return (s.record.persons ?? [])
-    .filter((p) => `${key}@${p.id}` in s.record.values)
+    .filter((p) => valueKey(key, p.id) in s.record.values)
     .sort((a, b) => a.order - b.order);
 }
 
@@ -102,9 +108,7 @@ export function defineFormCsvWriter(o: {
           rows.push([
             s.id,
             p ? String(p.order) : '',
-            ...fields.map((f) =>
-              cell(f.repeat && p ? s.record.values[`${f.key}@${p.id}`] : s.record.values[f.key]),
-            ),
+            ...fields.map((f) => cell(valueOf(s, f.key, f.repeat ? p?.id : undefined))),
           ]);
         }
       }

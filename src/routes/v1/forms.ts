@@ -4,7 +4,13 @@ import { withIdempotency } from '../../delivery/idempotency.ts';
 import { targetsForForm } from '../../delivery/targets.ts';
 import { HubError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { type AcceptedForm, type PrefilledForm, prefillForm, writeCount } from '../../prefill/prefill.ts';
+import {
+  type AcceptedForm,
+  type PrefilledForm,
+  prefillForm,
+  valueKey,
+  writeCount,
+} from '../../prefill/prefill.ts';
 import { evaluateProcedures } from '../../procedures/evaluate.ts';
 import { Delivery } from '../../schemas/delivery.ts';
 import type { SubmissionRecord } from '../../store/types.ts';
@@ -55,9 +61,6 @@ export const Submission = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   deliveries: Type.Array(Type.Ref(Delivery)),
 });
-
-/** The value key of a field: `<key>` or, for a per-person field, `<key>@<personId>`. */
-const valueKey = (f: { key: string; person?: string }) => (f.person ? `${f.key}@${f.person}` : f.key);
 
 export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { visits, audit, mappings } = app.hub;
@@ -192,7 +195,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { formId, values = {}, confirmedBy, signatures = [] } = request.body;
       const { row, context, forms } = await prefill(request.params.id, request.client!.id, [formId]);
       const form = forms[0]!;
-      const known = new Set(form.fields.map(valueKey));
+      const known = new Set(form.fields.map((f) => valueKey(f.key, f.person)));
       const unknown = Object.keys(values).filter((k) => !known.has(k));
       if (unknown.length > 0) {
         throw new HubError('HUB_ERR_VALIDATION', {
@@ -202,7 +205,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const merged: Record<string, unknown> = {};
       for (const f of form.fields) {
         if (f.kind === 'signature') continue;
-        const k = valueKey(f);
+        const k = valueKey(f.key, f.person);
         merged[k] = k in values ? values[k] : f.value;
       }
       const targets = targetsForForm(app.hub.targets, formId);
