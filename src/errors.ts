@@ -97,7 +97,6 @@ export const errorCatalog = {
     title: 'Duplicate column',
     detail: '列「{column}」がヘッダに2回あります',
   },
-  HUB_ERR_TOO_MANY_REJECTS: { status: 422, title: 'Too many rejects', detail: '{message}' },
 
   HUB_ERR_NO_HEADER: { status: 422, title: 'No header record', detail: '先頭にヘッダレコードがありません' },
   HUB_ERR_NO_TRAILER: {

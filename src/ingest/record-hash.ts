@@ -15,8 +15,3 @@ export function stableStringify(value: unknown): string {
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
-
-/** The record hash that tells an unchanged record from a changed one. */
-export function recordHash(record: unknown): string {
-  return sha256Hex(stableStringify(record));
-}

@@ -6,8 +6,6 @@
  */
 export type Encoding = 'utf-8' | 'cp932' | 'euc-jp';
 
-export const ENCODINGS: readonly Encoding[] = ['utf-8', 'cp932', 'euc-jp'];
-
 const aliases: Record<string, Encoding> = {
   'utf-8': 'utf-8',
   utf8: 'utf-8',

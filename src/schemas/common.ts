@@ -65,12 +65,3 @@ export const Problem = Type.Object(
   { $id: 'Problem', description: 'RFC 9457 problem details with a stable code' },
 );
 export type Problem = Static<typeof Problem>;
-
-export const Pagination = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-});
-
-export function collectionOf<T extends ReturnType<typeof Type.Ref>>(item: T, id: string) {
-  return Type.Object({ items: Type.Array(item), total: Type.Integer() }, { $id: id });
-}

@@ -229,4 +229,3 @@ export interface Database {
 export type PersonRow = Selectable<PersonsTable>;
 export type NewPersonRow = Insertable<PersonsTable>;
 export type ImportRunRow = Selectable<ImportRunsTable>;
-export type AuditRow = Selectable<AuditLogTable>;
