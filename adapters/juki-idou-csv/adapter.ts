@@ -1,4 +1,10 @@
-import { cell, defineWriteAdapter, encodeCsv, personsOf, valueOf } from '../../src/sdk/write-adapter.ts';
+import {
+  cell,
+  defineWriteAdapter,
+  encodeCsv,
+  personsOf,
+  submittedValue,
+} from '../../src/sdk/write-adapter.ts';
 
 const HEADER = [
   '受付番号',
@@ -40,7 +46,7 @@ export default defineWriteAdapter({
     for (const s of submissions) {
       const v = s.record.values;
       for (const p of personsOf(s, 'name')) {
-        const at = (key: string) => cell(valueOf(s, key, p.id));
+        const at = (key: string) => cell(submittedValue(s, key, p.id));
         rows.push([
           s.id,
           cell(v.notifiedOn),

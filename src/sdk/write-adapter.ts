@@ -66,7 +66,7 @@ export function encodeCsv(rows: string[][], encoding: 'utf-8-bom' | 'cp932', gai
 }
 
 /** A confirmed value of a submission, for the visit or for one person. */
-export function valueOf(s: SubmissionToWrite, key: string, personId?: string): unknown {
+export function submittedValue(s: SubmissionToWrite, key: string, personId?: string): unknown {
   return s.record.values[valueKey(key, personId)];
 }
 
@@ -108,7 +108,7 @@ export function defineFormCsvWriter(o: {
           rows.push([
             s.id,
             p ? String(p.order) : '',
-            ...fields.map((f) => cell(valueOf(s, f.key, f.repeat ? p?.id : undefined))),
+            ...fields.map((f) => cell(submittedValue(s, f.key, f.repeat ? p?.id : undefined))),
           ]);
         }
       }
