@@ -1,5 +1,5 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { sql, type Transaction } from 'kysely';
+import { type Insertable, sql, type Transaction } from 'kysely';
 import { errorMessage } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
@@ -100,6 +100,8 @@ async function writeEnrolments(
     )
     .execute();
   const hashByKey = new Map(prior.map((p) => [p.source_key, p.record_hash]));
+  const now = new Date();
+  const rows: Insertable<Database['enrolments']>[] = [];
   for (const c of unique) {
     const json = stableStringify(c.record);
     const hash = sha256Hex(json);
@@ -122,36 +124,39 @@ async function writeEnrolments(
       if (before === undefined) run.counts.inserted++;
       else run.counts.updated++;
     }
-    await trx
-      .insertInto('enrolments')
-      .values({
-        id: newId('enr'),
-        source_key: c.key,
-        program: c.record.program,
-        atena_no: c.record.atenaNo,
-        person_id: personId,
-        record: json,
-        record_hash: hash,
-        provenance: JSON.stringify({
-          adapter: run.adapter,
-          importId: run.id,
-          file: run.file,
-          line: c.line,
-          asOf: run.asOf,
-        }),
-        updated_at: new Date(),
-      })
-      .onConflict((oc) =>
-        oc.column('source_key').doUpdateSet((eb) => ({
-          person_id: eb.ref('excluded.person_id'),
-          record: eb.ref('excluded.record'),
-          record_hash: eb.ref('excluded.record_hash'),
-          provenance: eb.ref('excluded.provenance'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
+    rows.push({
+      id: newId('enr'),
+      source_key: c.key,
+      program: c.record.program,
+      atena_no: c.record.atenaNo,
+      person_id: personId,
+      record: json,
+      record_hash: hash,
+      provenance: JSON.stringify({
+        adapter: run.adapter,
+        importId: run.id,
+        file: run.file,
+        line: c.line,
+        asOf: run.asOf,
+      }),
+      updated_at: now,
+    });
   }
+  if (rows.length === 0) return;
+  // One statement per batch (keys are unique within it), like the persons' upsert.
+  await trx
+    .insertInto('enrolments')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.column('source_key').doUpdateSet((eb) => ({
+        person_id: eb.ref('excluded.person_id'),
+        record: eb.ref('excluded.record'),
+        record_hash: eb.ref('excluded.record_hash'),
+        provenance: eb.ref('excluded.provenance'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
 }
 
 /** Links waiting enrolments to persons that have just entered the register. */
