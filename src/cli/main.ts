@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { adapters } from '../../adapters/index.ts';
 import { buildApp } from '../app.ts';
+import { verificationText } from '../audit/verification-text.ts';
 import { verifyAuditChain } from '../audit/verify-chain.ts';
 import { type Config, loadConfig } from '../config/env.ts';
 import { HubError } from '../errors.ts';
@@ -237,22 +238,7 @@ async function auditCommand(
   try {
     const result = await verifyAuditChain(app.hub.audit);
     if (json) out.write(`${JSON.stringify(result)}\n`);
-    else if (result.ok)
-      out.write(
-        `監査ログの連鎖は正常です / audit chain intact: ${result.checked} 行 rows, 先頭 head 連番 seq ${result.head?.seq ?? 0} ${result.head?.hash ?? ''}\n`,
-      );
-    else {
-      const b = result.firstBad!;
-      err.write(
-        [
-          `監査ログの連鎖が壊れています / audit chain broken (${result.checked} 行 rows intact before it)`,
-          `  最初の不正な行 / first bad row: ${b.id === null ? '-' : `id=${b.id}`} 連番 seq ${b.seq} [${b.problem}]`,
-          `  ${b.message}`,
-          `  ${b.detail}`,
-          '',
-        ].join('\n'),
-      );
-    }
+    else (result.ok ? out : err).write(verificationText(result));
     return result.ok ? 0 : 1;
   } finally {
     await app.close();
