@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { viewerOf } from '../../access/disclosure.ts';
 import { verifyAuditChain } from '../../audit/verify-chain.ts';
 import { AuditFilters, AuditRecord, AuditVerification } from '../../schemas/audit.ts';
 import { Limits, problems } from '../common.ts';
@@ -53,7 +54,15 @@ export const operationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => app.hub.audit.search(request.query),
+    async (request) => {
+      const q = request.query;
+      const page = await app.hub.audit.search(q);
+      // `person` and its older name `subject`: a restricted person searched by either finds nothing
+      const persons = [...new Set([q.person, q.subject].filter((p) => p !== undefined))];
+      let items = await app.hub.disclosure.auditItems(viewerOf(request), page.items, persons[0]);
+      if (persons[1]) items = await app.hub.disclosure.auditItems(viewerOf(request), items, persons[1]);
+      return { items, total: items.length < page.items.length ? items.length : page.total };
+    },
   );
 
   app.get(
