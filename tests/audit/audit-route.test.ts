@@ -145,4 +145,31 @@ describe('GET /v1/audit and /v1/audit/verify', () => {
       firstBad: { id: r2.id, seq: 2, problem: 'content-modified' },
     });
   });
+
+  it('finds nothing by person or subject for a restricted person unless admin gives a reason', async () => {
+    await sql`insert into persons (id, source_key, municipality_code, atena_no, status, kana_key, name_key,
+      restricted, record, provenance, record_hash, last_import_id)
+      values ('p-r', 'test:p-r', '999999', '99', 'resident', 'ﾃｽﾄ', 'テスト', true, '{}', '{}', 'x', 'none')`.execute(
+      app.hub.store.db,
+    );
+    await app.hub.audit.record({
+      clientId: 'counter-1',
+      action: 'households.read',
+      subjects: ['p-1', 'p-r'],
+      fields: [],
+      requestId: 'r5',
+    });
+    for (const query of ['person=p-r', 'subject=p-r', 'person=p-1&subject=p-r', 'person=p-r&subject=p-1'])
+      expect(await list(query), query).toEqual({ items: [], total: 0 });
+    const shown = (await list('person=p-1')).items.find((i) => i.requestId === 'r5')!;
+    expect(shown.subjects).toEqual(['p-1']);
+    const admin = await app.inject({
+      method: 'GET',
+      url: '/v1/audit?person=p-r',
+      headers: auth(keys.admin, { 'x-restricted-access': encodeURIComponent('監査') }),
+    });
+    expect(admin.json().items.map((i: AuditRecord) => [i.requestId, i.subjects])).toEqual([
+      ['r5', ['p-1', 'p-r']],
+    ]);
+  });
 });
