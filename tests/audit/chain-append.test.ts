@@ -129,3 +129,37 @@ describe('audit chain: migration 0007', () => {
     expect((await verifyAuditChain(audit)).firstBad).toMatchObject({ seq: 1, problem: 'content-modified' });
   });
 });
+
+describe('audit chain: migration 0007 after later migrations', () => {
+  it('is applied to a database that already has migrations numbered after it', async () => {
+    const schema = onPostgres ? `t_${randomBytes(6).toString('hex')}` : undefined;
+    const store = await createStore({
+      dataDir: 'memory://',
+      ...(schema ? { databaseUrl: process.env.DATABASE_URL!, databaseSchema: schema } : {}),
+    });
+    try {
+      const { rows } = await sql<{ s: string }>`select current_schema() as s`.execute(store.db);
+      const { '0007-audit-chain': _chain, ...others } = migrations;
+      const earlier = new Migrator({
+        db: store.db,
+        provider: { getMigrations: async () => others },
+        migrationTableSchema: rows[0]!.s,
+      });
+      expect((await earlier.migrateToLatest()).error).toBeUndefined();
+      await sql`insert into audit_log (client_id, action, subjects, fields) values ('counter-1', 'residents.read', '[]', '[]')`.execute(
+        store.db,
+      );
+      const result = await store.migrate();
+      expect(result.results?.map((r) => r.migrationName)).toEqual(['0007-audit-chain']);
+      expect(await verifyAuditChain(createAuditRepository(store.db))).toMatchObject({ ok: true, checked: 1 });
+    } finally {
+      await store.close();
+      if (schema) {
+        const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await client.connect();
+        await client.query(`drop schema if exists "${schema}" cascade`);
+        await client.end();
+      }
+    }
+  });
+});
