@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { type AuditContent, CHAIN_FORMAT, contentDigest, storable } from '../audit/chain-hash.ts';
+import { HubError } from '../errors.ts';
 import type { AuditFilters, AuditRecord } from '../schemas/audit.ts';
 import { likeEscape } from './like.ts';
 import type { Database } from './types.ts';
@@ -83,7 +84,7 @@ export function createAuditRepository(db: Kysely<Database>) {
         update audit_chain_head set seq = appended.seq, hash = appended.hash
           from appended where audit_chain_head.id = 1
         returning audit_chain_head.seq`.execute(db);
-      if (rows.length !== 1) throw new Error('audit chain head is missing: no audit row was written');
+      if (rows.length !== 1) throw new HubError('HUB_ERR_AUDIT_CHAIN_HEAD');
     },
 
     /** Rows matching every given filter, newest first, with their place in the chain. */

@@ -7,7 +7,7 @@ import { verifyAuditChain } from '../../src/audit/verify-chain.ts';
 import { createAuditRepository } from '../../src/store/audit-repo.ts';
 import { createStore, type Store } from '../../src/store/db.ts';
 import { migrations } from '../../src/store/migrations/index.ts';
-import { onPostgres, testApp } from '../helpers/app.ts';
+import { keys, onPostgres, personal, testApp } from '../helpers/app.ts';
 
 const entry = (i: number, clientId = 'counter-1') => ({
   clientId,
@@ -61,13 +61,21 @@ describe('audit chain: appends', () => {
     expect((await verifyAuditChain(app.hub.audit)).ok).toBe(true);
   });
 
-  it('fails the request rather than writing an unchained row when the head is gone', async () => {
+  it('fails the append and the request rather than writing an unchained row when the head is gone', async () => {
     await sql`delete from audit_chain_head`.execute(app.hub.store.db);
     const before = await app.hub.store.db
       .selectFrom('audit_log')
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirstOrThrow();
-    await expect(app.hub.audit.record(entry(1))).rejects.toThrow(/chain head/);
+    await expect(app.hub.audit.record(entry(1))).rejects.toMatchObject({ code: 'HUB_ERR_AUDIT_CHAIN_HEAD' });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/residents?kana=${encodeURIComponent('テスト')}`,
+      headers: personal(keys.counter),
+    });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toMatchObject({ code: 'HUB_ERR_AUDIT_CHAIN_HEAD' });
+    expect(res.json()).not.toHaveProperty('items');
     const after = await app.hub.store.db
       .selectFrom('audit_log')
       .select((eb) => eb.fn.countAll().as('n'))
