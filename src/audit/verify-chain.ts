@@ -4,6 +4,18 @@ import { contentDigest, GENESIS_HASH, rowHash } from './chain-hash.ts';
 
 const BATCH = 1000;
 
+/** A place in the chain and its hash, written down elsewhere earlier (e.g. the head of a past check). */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+}
+
+/** The anchor in `SEQ:HASH` (see `AuditAnchorText`), or undefined when the text is not one. */
+export function parseAuditAnchor(text: string): AuditAnchor | undefined {
+  const m = /^([1-9][0-9]*):([0-9a-f]{64})$/.exec(text);
+  return m ? { seq: Number(m[1]), hash: m[2]! } : undefined;
+}
+
 type FirstBad = NonNullable<AuditVerification['firstBad']>;
 
 function bad(
@@ -21,11 +33,15 @@ function bad(
  * its place: content changed after it was written, a row deleted before it or at the end, rows
  * reordered, or a row inserted out of order or past the recorded head. Reads in batches, each
  * with the head of the same snapshot, so appends during the walk are checked too, not flagged.
- * Used by `madoguchi-hub audit verify` and `GET /v1/audit/verify`.
+ * With an anchor (a place and hash written down elsewhere earlier), a chain rewritten
+ * consistently up to or past that place is found too. Used by `madoguchi-hub audit verify` and
+ * `GET /v1/audit/verify`.
  */
-export async function verifyAuditChain(source: {
-  chainBatch(afterSeq: number, limit: number): Promise<AuditChainBatch>;
-}): Promise<AuditVerification> {
+export async function verifyAuditChain(
+  source: { chainBatch(afterSeq: number, limit: number): Promise<AuditChainBatch> },
+  options: { anchor?: AuditAnchor } = {},
+): Promise<AuditVerification> {
+  const anchor = options.anchor;
   let prev = { seq: 0, id: 0, hash: GENESIS_HASH };
   let checked = 0;
   for (;;) {
@@ -107,6 +123,16 @@ export async function verifyAuditChain(source: {
             `${rowEn}: its content does not match its hash (modified after it was written)`,
           ),
         );
+      if (anchor && r.seq === anchor.seq && r.hash !== anchor.hash)
+        return fail(
+          bad(
+            r.id,
+            r.seq,
+            'anchor-mismatch',
+            `${row}のハッシュが控えの値（${anchor.hash.slice(0, 12)}…）と一致しません。連鎖がこの行まで書き換えられています。`,
+            `${rowEn}: its hash is not the recorded anchor (${anchor.hash.slice(0, 12)}…): the chain was rewritten up to this row`,
+          ),
+        );
       prev = { seq: r.seq, id: r.id, hash: r.hash };
       checked += 1;
     }
@@ -129,6 +155,16 @@ export async function verifyAuditChain(source: {
           'head-mismatch',
           `最後の行 id=${prev.id}（連番 ${prev.seq}）のハッシュが連鎖の先頭に記録されたハッシュと一致しません。`,
           `the last row id=${prev.id} (seq ${prev.seq}) does not match the hash recorded in the chain head`,
+        ),
+      );
+    if (anchor && anchor.seq > prev.seq)
+      return fail(
+        bad(
+          null,
+          anchor.seq,
+          'anchor-missing',
+          `控えの連番 ${anchor.seq} の行がありません（連鎖は連番 ${prev.seq} までです）。行が削除されたか連鎖が書き換えられています。`,
+          `the anchored row seq ${anchor.seq} is missing (the chain ends at seq ${prev.seq}): rows deleted or the chain rewritten`,
         ),
       );
     return { ok: true, checked, head };

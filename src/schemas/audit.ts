@@ -59,10 +59,18 @@ export const AuditProblem = Type.Union(
     Type.Literal('missing-at-end'),
     Type.Literal('head-mismatch'),
     Type.Literal('head-missing'),
+    Type.Literal('anchor-mismatch'),
+    Type.Literal('anchor-missing'),
   ],
   { $id: 'AuditProblem', description: 'what is wrong with the first bad row' },
 );
 export type AuditProblem = Static<typeof AuditProblem>;
+
+/** `SEQ:HASH`: a place and its hash written down earlier, outside the database. */
+export const AuditAnchorText = Type.String({
+  pattern: '^[1-9][0-9]*:[0-9a-f]{64}$',
+  description: 'a chain head written down earlier, as SEQ:HASH; the chain must still pass through it',
+});
 
 /** The answer of `audit verify` and `GET /v1/audit/verify`. */
 export const AuditVerification = Type.Object(

@@ -135,6 +135,14 @@ describe('GET /v1/audit and /v1/audit/verify', () => {
     const intact = await app.inject({ method: 'GET', url: '/v1/audit/verify', headers: auth(keys.auditor) });
     expect(intact.statusCode).toBe(200);
     expect(intact.json()).toMatchObject({ ok: true, checked: 4, head: { seq: 4 } });
+    const verify = (anchor: string) =>
+      app.inject({ method: 'GET', url: `/v1/audit/verify?anchor=${anchor}`, headers: auth(keys.auditor) });
+    expect((await verify(`4:${intact.json().head.hash}`)).json()).toMatchObject({ ok: true });
+    expect((await verify(`2:${'c'.repeat(64)}`)).json()).toMatchObject({
+      ok: false,
+      firstBad: { seq: 2, problem: 'anchor-mismatch' },
+    });
+    expect((await verify('4:xyz')).statusCode).toBe(400);
     await sql`update audit_log set fields = '[]'::jsonb where request_id = 'r2'`.execute(app.hub.store.db);
     const r2 = (await list('visit=v-1')).items[0]!;
     const broken = await app.inject({ method: 'GET', url: '/v1/audit/verify', headers: auth(keys.auditor) });

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { contentDigest, rowHash } from '../../src/audit/chain-hash.ts';
-import { verifyAuditChain } from '../../src/audit/verify-chain.ts';
+import { type AuditAnchor, verifyAuditChain } from '../../src/audit/verify-chain.ts';
 import type { AuditVerification } from '../../src/schemas/audit.ts';
 import { createAuditRepository } from '../../src/store/audit-repo.ts';
 import type { Database } from '../../src/store/types.ts';
@@ -22,11 +22,14 @@ describe('audit chain: verify catches tampering by SQL and names the first bad r
   const ids: number[] = [];
 
   /** Tampers inside a transaction, verifies there, and rolls back: every test sees the same chain. */
-  async function verifyAfter(tamper: (trx: Kysely<Database>) => Promise<void>): Promise<AuditVerification> {
+  async function verifyAfter(
+    tamper: (trx: Kysely<Database>) => Promise<void>,
+    options: { anchor?: AuditAnchor } = {},
+  ): Promise<AuditVerification> {
     try {
       await db.transaction().execute(async (trx) => {
         await tamper(trx);
-        throw new Rollback(await verifyAuditChain(createAuditRepository(trx)));
+        throw new Rollback(await verifyAuditChain(createAuditRepository(trx), options));
       });
     } catch (e) {
       if (e instanceof Rollback) return e.result;
@@ -228,5 +231,57 @@ describe('audit chain: verify catches tampering by SQL and names the first bad r
       await sql`delete from audit_chain_head`.execute(trx);
     });
     expect(removed).toMatchObject({ ok: false, head: null, firstBad: { problem: 'head-missing' } });
+  });
+
+  /** What someone who knows the formula can do: change a row and rehash everything after it. */
+  async function rewriteFrom(trx: Kysely<Database>, seq: number) {
+    await sql`update audit_log set purpose = '書き換え' where seq = ${seq}`.execute(trx);
+    const { rows } = await createAuditRepository(trx).chainBatch(seq - 1, 1000);
+    let prevHash = (
+      await trx
+        .selectFrom('audit_log')
+        .select('hash')
+        .where('seq', '=', seq - 1)
+        .executeTakeFirstOrThrow()
+    ).hash;
+    for (const r of rows) {
+      const hash = rowHash({ ...r, prevHash }, contentDigest(r));
+      await trx
+        .updateTable('audit_log')
+        .set({ prev_hash: prevHash, hash })
+        .where('seq', '=', r.seq)
+        .execute();
+      prevHash = hash;
+    }
+    await sql`update audit_chain_head set hash = ${prevHash}`.execute(trx);
+  }
+
+  it('misses a consistent rewrite without an anchor, and names the anchored row with one', async () => {
+    const anchorRow = await db
+      .selectFrom('audit_log')
+      .select(['seq', 'hash'])
+      .where('seq', '=', 6)
+      .executeTakeFirstOrThrow();
+    const anchor = { seq: Number(anchorRow.seq), hash: anchorRow.hash };
+    expect((await verifyAfter((trx) => rewriteFrom(trx, 3))).ok).toBe(true);
+    expect((await verifyAfter(async () => {}, { anchor })).ok).toBe(true);
+    const found = await verifyAfter((trx) => rewriteFrom(trx, 3), { anchor });
+    expect(found).toMatchObject({ ok: false, checked: 5 });
+    expect(found.firstBad).toMatchObject({ id: idAt(6), seq: 6, problem: 'anchor-mismatch' });
+  });
+
+  it('reports an anchored row that is gone after the end was cut and the head rewritten', async () => {
+    const head = await db.selectFrom('audit_chain_head').select(['seq', 'hash']).executeTakeFirstOrThrow();
+    const anchor = { seq: Number(head.seq), hash: head.hash };
+    const cut = async (trx: Kysely<Database>) => {
+      await trx.deleteFrom('audit_log').where('seq', '>', 5).execute();
+      await sql`update audit_chain_head set seq = 5, hash = (select hash from audit_log where seq = 5)`.execute(
+        trx,
+      );
+    };
+    expect((await verifyAfter(cut)).ok).toBe(true);
+    const found = await verifyAfter(cut, { anchor });
+    expect(found.firstBad).toMatchObject({ id: null, seq: ROWS, problem: 'anchor-missing' });
+    expect(found.firstBad!.message).toContain(`控えの連番 ${ROWS} の行がありません（連鎖は連番 5 までです）`);
   });
 });

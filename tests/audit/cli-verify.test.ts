@@ -104,6 +104,8 @@ describe('madoguchi-hub audit verify', () => {
     const err: string[] = [];
     const sink = (lines: string[]) => ({ write: (s: string) => lines.push(s) }) as never;
     expect(await main(['audit', 'check'], sink(out), sink(err))).toBe(2);
-    expect(err.join('')).toContain('audit verify [--json]');
+    expect(err.join('')).toContain('audit verify [--json] [--anchor SEQ:HASH]');
+    expect(await main(['audit', 'verify', '--anchor', '12:abc'], sink(out), sink(err))).toBe(2);
+    expect(err.join('')).toContain('--anchor は 連番:ハッシュ');
   });
 });

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { viewerOf } from '../../access/disclosure.ts';
-import { verifyAuditChain } from '../../audit/verify-chain.ts';
-import { AuditFilters, AuditRecord, AuditVerification } from '../../schemas/audit.ts';
+import { parseAuditAnchor, verifyAuditChain } from '../../audit/verify-chain.ts';
+import { AuditAnchorText, AuditFilters, AuditRecord, AuditVerification } from '../../schemas/audit.ts';
 import { Limits, problems } from '../common.ts';
 
 const AdapterInfo = Type.Object({
@@ -72,9 +72,13 @@ export const operationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['operations'],
         summary: 'Checks the audit hash chain and names the first row that is not intact',
-        response: { 200: Type.Ref(AuditVerification), ...problems(401, 403) },
+        querystring: Type.Object({ anchor: Type.Optional(AuditAnchorText) }),
+        response: { 200: Type.Ref(AuditVerification), ...problems(400, 401, 403) },
       },
     },
-    async () => verifyAuditChain(app.hub.audit),
+    async (request) => {
+      const anchor = request.query.anchor ? parseAuditAnchor(request.query.anchor) : undefined;
+      return verifyAuditChain(app.hub.audit, anchor ? { anchor } : {});
+    },
   );
 };
