@@ -63,6 +63,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table audit_log alter column seq set not null, alter column prev_hash set not null,
     alter column hash set not null`.execute(db);
   await sql`create unique index audit_log_seq on audit_log (seq)`.execute(db);
+  // the auditor's selective filters (GET /v1/audit?staff=, ?visit=); persons have the gin index
+  await sql`create index audit_log_staff on audit_log (staff_id) where staff_id is not null`.execute(db);
+  await sql`create index audit_log_visit on audit_log (visit_id) where visit_id is not null`.execute(db);
   await sql`create table audit_chain_head (
     id smallint primary key check (id = 1),
     seq bigint not null,
@@ -73,5 +76,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table audit_chain_head`.execute(db);
+  await sql`drop index audit_log_staff, audit_log_visit, audit_log_seq`.execute(db);
   await sql`alter table audit_log drop column seq, drop column prev_hash, drop column hash`.execute(db);
 }
