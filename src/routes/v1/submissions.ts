@@ -39,9 +39,10 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .executeTakeFirst();
     if (!s) throw new HubError('HUB_ERR_NOT_FOUND', { what: '受付' });
     const persons = (s.record.persons ?? []).map((p) => ({ id: p.id }));
-    const visit = await app.hub.visits.get(s.visit_id, clientId);
+    const viewer = viewerOf(request);
+    app.hub.disclosure.visit(viewer, await app.hub.visits.get(s.visit_id, clientId));
     await app.hub.disclosure.submission(
-      viewerOf(request, visit.record.restrictedReason),
+      viewer,
       persons.map((p) => p.id),
       s,
     );
