@@ -26,9 +26,9 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /**
    * The submission, only for the client whose visit it belongs to and only when the disclosure
-   * policy lets this request see its persons; the read is audited.
+   * policy lets this request see its persons; the read is audited as `action` when given.
    */
-  async function load(request: FastifyRequest, id: string, action: string) {
+  async function load(request: FastifyRequest, id: string, action?: string) {
     const clientId = request.client!.id;
     const s = await db
       .selectFrom('form_submissions as s')
@@ -46,11 +46,13 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       persons.map((p) => p.id),
       s,
     );
-    await app.hub.audit.record(
-      visitAudit(request, s.visit_id, persons, action, [
-        `${s.form_id}:${Object.keys(s.record.values).length}`,
-      ]),
-    );
+    if (action) {
+      await app.hub.audit.record(
+        visitAudit(request, s.visit_id, persons, action, [
+          `${s.form_id}:${Object.keys(s.record.values).length}`,
+        ]),
+      );
+    }
     const deliveries = await db
       .selectFrom('deliveries')
       .selectAll()
@@ -104,7 +106,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .where('submission_id', '=', request.params.id)
         .where('status', 'in', ['failed', 'dead'])
         .execute();
-      return reply.code(202).send(await load(request, request.params.id, 'submissions.read'));
+      return reply.code(202).send(await load(request, request.params.id));
     },
   );
 };
