@@ -17,6 +17,7 @@ import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { v1Routes } from './routes/v1/index.ts';
+import { createStaging, type Staging } from './runtime/staging.ts';
 import { allSchemas } from './schemas/index.ts';
 import type { Adapter } from './sdk/adapter.ts';
 import { type AdapterRegistry, createAdapterRegistry } from './sdk/registry.ts';
@@ -38,6 +39,8 @@ export interface Hub {
   enrolments: EnrolmentsRepository;
   visits: VisitsRepository;
   targets: Target[];
+  /** This process's staging folder (spooled uploads, inbound copies). */
+  staging: Staging;
   dispatcher: Dispatcher;
   jobs: Jobs;
   imports: ImportsRepository;
@@ -93,6 +96,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const imports = createImportsRepository(store.db);
   // Only one embedded process uses a PGlite folder, so a `running` run left there is dead.
   if (store.kind === 'pglite') await imports.failInterrupted();
+  // Spooled uploads and inbound copies of processes that were killed hold personal data.
+  const staging = createStaging(config.stagingDir);
+  const swept = await staging.sweep();
+  if (swept > 0) app.log.warn({ folders: swept }, 'staging of a stopped hub removed');
+  if (!config.outboxDir)
+    app.log.warn('HUB_OUTBOX_DIR is not set: deliveries to folder targets fail until it is');
   const metrics = createMetrics();
   const targets = defaultTargets(writers, config.outboxDir).map((t) => {
     const o = hubConfig.targets?.[t.id];
@@ -120,12 +129,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     enrolments: createEnrolmentsRepository(store.db),
     visits: createVisitsRepository(store.db),
     targets,
+    staging,
     dispatcher,
     jobs: createJobs({
       db: store.db,
       kind: store.kind,
       jobs: hubConfig.jobs ?? [],
-      stagingDir: config.stagingDir,
+      staging,
       dispatcher,
       importFile: (source, options) => hub.importFile(source, options),
       log: app.log,
@@ -145,6 +155,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   };
   app.decorate('hub', hub);
+  app.addHook('onClose', async () => staging.remove());
   if (!options.store) app.addHook('onClose', async () => store.close());
 
   for (const schema of allSchemas) app.addSchema(schema);
@@ -172,6 +183,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(authPlugin, {
     apiKeys: config.apiKeys,
+    ...(config.apiKeysFile ? { apiKeysFile: config.apiKeysFile } : {}),
     visitBelongsTo: async (visitId, clientId) =>
       !!(await store.db
         .selectFrom('visits')

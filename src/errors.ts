@@ -192,6 +192,20 @@ export const errorCatalog = {
   // Configuration and mapping files.
   HUB_ERR_CONFIG: { status: 500, title: 'Configuration error', detail: '{message}' },
   HUB_ERR_MAPPING: { status: 500, title: 'Mapping error', detail: '{message}' },
+
+  // Processes, folders and keys (crash recovery, the data folder lock, the outbox).
+  HUB_ERR_DATA_DIR_LOCKED: {
+    status: 409,
+    title: 'Data folder in use',
+    detail:
+      'データフォルダ {dir} は別のプロセス（{host} の pid {pid}: madoguchi-hub {command}）が使用中です。そのプロセスを止めてから再実行してください（例: kill {pid}）。サーバーの実行中に取り込むときは POST /v1/imports を使ってください',
+  },
+  HUB_ERR_OUTBOX_NOT_CONFIGURED: {
+    status: 500,
+    title: 'Outbox folder not configured',
+    detail:
+      '送信先 {target} の出力フォルダが設定されていません。HUB_OUTBOX_DIR を指定してください（HUB_DATA_DIR=memory:// のときは既定のフォルダがありません）',
+  },
 } as const satisfies Record<string, { status: number; title: string; detail: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -24,7 +24,7 @@ describe('submissions, the outbox and the folder transport', () => {
     confirmedBy: 'staff-1',
     signatures: [{ key: 'signature', method: 'tablet' }],
   };
-  const jukiDir = () => path.join(app.hub.config.outboxDir, 'juki-idou-csv');
+  const jukiDir = () => path.join(app.hub.config.outboxDir!, 'juki-idou-csv');
 
   beforeAll(async () => {
     app = await testApp();
