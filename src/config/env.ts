@@ -99,7 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ...(parsed.DATABASE_SCHEMA ? { databaseSchema: parsed.DATABASE_SCHEMA } : {}),
     ...(parsed.HUB_MUNICIPALITY_CODE ? { municipalityCode: parsed.HUB_MUNICIPALITY_CODE } : {}),
     ...(hubConfigFile ? { hubConfigFile } : {}),
-    ...(parsed.HUB_API_KEYS?.startsWith('@') ? { apiKeysFile: path.resolve(parsed.HUB_API_KEYS.slice(1)) } : {}),
+    ...(parsed.HUB_API_KEYS?.startsWith('@')
+      ? { apiKeysFile: path.resolve(parsed.HUB_API_KEYS.slice(1)) }
+      : {}),
   };
   if (parsed.HUB_OUTBOX_DIR) config.outboxDir = path.resolve(parsed.HUB_OUTBOX_DIR);
   else if (!memory) config.outboxDir = path.join(dataDir, 'outbox');

@@ -155,7 +155,10 @@ export function createDispatcher(deps: {
         .where('id', 'in', ids)
         .execute();
     }
-    const bytes = () => (out ??= render(target, subs)).bytes;
+    const bytes = () => {
+      out ??= render(target, subs);
+      return out.bytes;
+    };
     if (target.transport.type === 'sftp')
       return deliverOverSftp(target.transport, plan.name, bytes(), plan.rows);
     if (target.transport.type !== 'folder') throw new Error('not a file target');

@@ -1,7 +1,7 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { InboundJob } from '../config/hub-config.ts';
-import { rm } from 'node:fs/promises';
 import type { ImportOptions, ImportSource } from '../ingest/run-import.ts';
 import { fileSource } from '../ingest/sources.ts';
 import type { Staging } from '../runtime/staging.ts';

@@ -40,7 +40,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['operations'],
         summary: 'Prometheus metrics',
-        description: 'Needs a key with the scope metrics:read (or admin); 401 without a key, 403 without the scope.',
+        description:
+          'Needs a key with the scope metrics:read (or admin); 401 without a key, 403 without the scope.',
       },
     },
     async (_request, reply) => {

@@ -30,7 +30,14 @@ describe('the embedded data folder is locked by the process that opens it', () =
     try {
       const { stdout, stderr } = await run(
         process.execPath,
-        [path.join(root, 'bin', 'madoguchi-hub.js'), 'import', '--adapter', 'juki-standard-csv', '--json', samplePath],
+        [
+          path.join(root, 'bin', 'madoguchi-hub.js'),
+          'import',
+          '--adapter',
+          'juki-standard-csv',
+          '--json',
+          samplePath,
+        ],
         { env: { ...process.env, ...env }, cwd: dir },
       );
       return { code: 0, stdout, stderr };
