@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { adapters } from '../../adapters/index.ts';
 import { buildApp } from '../app.ts';
+import { hashKey } from '../config/api-keys.ts';
 import { type Config, loadConfig } from '../config/env.ts';
 import { HubError } from '../errors.ts';
 import { fileSource } from '../ingest/sources.ts';
@@ -23,6 +24,7 @@ const usage = `madoguchi-hub <command>
   validate                           check mappings, code tables, forms and rules
   openapi                            write openapi/openapi.json (and mappings/schema/*.json)
   jobs list | jobs run NAME          schedules and an immediate run
+  keys hash [--scrypt]               print the keyHash for HUB_API_KEYS of a key read from stdin
   demo                               import the sample data and serve (prints a demo API key)
   scenario chigasaki                 the 茅ヶ崎 family's 転入 end to end over HTTP, with the write count
 
@@ -49,6 +51,8 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         return await openapiCommand(out);
       case 'jobs':
         return await jobsCommand(rest, out);
+      case 'keys':
+        return await keysCommand(rest, out);
       case 'demo':
         return await demoCommand(out);
       case 'scenario':
@@ -209,6 +213,17 @@ async function jobsCommand(args: string[], out: NodeJS.WritableStream): Promise<
   } finally {
     await app.close();
   }
+}
+
+async function keysCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
+  const scrypt = args[1] === '--scrypt';
+  if (args[0] !== 'hash' || args.length > (scrypt ? 2 : 1)) throw new UsageError('keys hash [--scrypt]');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const key = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (key.length < 16) throw new UsageError('キーは16文字以上にしてください（標準入力から読みます）');
+  out.write(`${hashKey(key, scrypt ? 'scrypt' : 'sha256')}\n`);
+  return 0;
 }
 
 async function demoCommand(out: NodeJS.WritableStream): Promise<number> {
