@@ -220,7 +220,9 @@ async function keysCommand(args: string[], out: NodeJS.WritableStream): Promise<
   if (args[0] !== 'hash' || args.length > (scrypt ? 2 : 1)) throw new UsageError('keys hash [--scrypt]');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const key = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const key = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   if (key.length < 16) throw new UsageError('キーは16文字以上にしてください（標準入力から読みます）');
   out.write(`${hashKey(key, scrypt ? 'scrypt' : 'sha256')}\n`);
   return 0;
