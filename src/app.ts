@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { adapters as shippedAdapters, writers } from '../adapters/index.ts';
+import { hashKey } from './config/api-keys.ts';
 import type { Config } from './config/env.ts';
 import { loadHubConfig } from './config/hub-config.ts';
 import { createDispatcher, type Dispatcher } from './delivery/dispatcher.ts';
@@ -17,6 +18,7 @@ import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { v1Routes } from './routes/v1/index.ts';
+import { newLocalKey } from './runtime/local-server.ts';
 import { createStaging, type Staging } from './runtime/staging.ts';
 import { allSchemas } from './schemas/index.ts';
 import type { Adapter } from './sdk/adapter.ts';
@@ -46,6 +48,11 @@ export interface Hub {
   imports: ImportsRepository;
   audit: AuditRepository;
   metrics: Metrics;
+  /**
+   * The key a CLI import on this data folder uses to hand its files to this hub when it
+   * serves (`imports:write` only); returned once, then forgotten. Undefined without a folder.
+   */
+  takeLocalKey(): string | undefined;
   importFile(source: ImportSource, options: ImportOptions): ReturnType<typeof runImport>;
 }
 
@@ -118,6 +125,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     log: app.log,
     ...(config.municipalityCode ? { municipalityCode: config.municipalityCode } : {}),
   });
+  // A CLI import cannot open the locked folder while this hub serves: it hands its files over.
+  let localKey = store.kind === 'pglite' && config.dataDir !== 'memory://' ? newLocalKey() : undefined;
+  const localKeys = localKey
+    ? [{ id: 'local-cli', scopes: ['imports:write' as const], keyHash: hashKey(localKey) }]
+    : [];
   const ingestDeps: IngestDeps = { db: store.db, adapters, mappings, log: app.log };
   const hub: Hub = {
     config,
@@ -143,6 +155,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     imports,
     audit: createAuditRepository(store.db),
     metrics,
+    takeLocalKey() {
+      const key = localKey;
+      localKey = undefined;
+      return key;
+    },
     async importFile(source, importOptions) {
       const run = await runImport(ingestDeps, source, importOptions);
       metrics.importsTotal.inc({ adapter: run.adapter, status: run.status });
@@ -184,6 +201,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authPlugin, {
     apiKeys: config.apiKeys,
     ...(config.apiKeysFile ? { apiKeysFile: config.apiKeysFile } : {}),
+    fixedKeys: localKeys,
     visitBelongsTo: async (visitId, clientId) =>
       !!(await store.db
         .selectFrom('visits')

@@ -198,7 +198,7 @@ export const errorCatalog = {
     status: 409,
     title: 'Data folder in use',
     detail:
-      'データフォルダ {dir} は別のプロセス（{host} の pid {pid}: madoguchi-hub {command}）が使用中です。そのプロセスを止めてから再実行してください（例: kill {pid}）。サーバーの実行中に取り込むときは POST /v1/imports を使ってください',
+      'データフォルダ {dir} は別のプロセス（{host} の pid {pid}: madoguchi-hub {command}）が使用中です。その終了を待つか、止めてから再実行してください（例: kill {pid}）。serve の実行中は、取込を import コマンドか POST /v1/imports でサーバーに渡せます',
   },
   HUB_ERR_OUTBOX_NOT_CONFIGURED: {
     status: 500,

@@ -12,9 +12,13 @@ import { fileSource } from '../ingest/sources.ts';
 import { loadMappingCatalog } from '../mapping/catalog.ts';
 import { formatIssue } from '../mapping/yaml-file.ts';
 import { encodingFromName } from '../parsers/decode.ts';
+import { readLocalServer } from '../runtime/local-server.ts';
 import { formatScenario, runChigasakiScenario } from '../scenario/chigasaki.ts';
+import type { ImportRun, Reject } from '../schemas/import-run.ts';
 import { startServer } from '../server.ts';
+import { dataDirHolder } from '../store/data-dir-lock.ts';
 import { openApiText, writeMappingSchemas } from './generate.ts';
+import { importViaServer, ServerProblem } from './import-via-server.ts';
 
 const usage = `madoguchi-hub <command>
 
@@ -102,18 +106,40 @@ async function importCommand(
   const config = loadConfig(process.env, {
     logLevel: values.json ? 'silent' : (process.env.LOG_LEVEL as Config['logLevel']) || 'warn',
   });
-  const app = await buildApp(config);
+  // While `serve` holds the embedded data folder, the files are handed to it.
+  const holder =
+    !config.databaseUrl && config.dataDir !== 'memory://' ? dataDirHolder(config.dataDir) : undefined;
+  const server = holder ? readLocalServer(config.dataDir) : undefined;
+  const remote = server && server.owner === holder?.owner ? server : undefined;
+  const app = remote ? undefined : await buildApp(config);
   let failed = false;
   try {
-    app.hub.adapters.reader(values.adapter);
+    app?.hub.adapters.reader(values.adapter);
     for (const file of positionals) {
-      const run = await app.hub.importFile(await fileSource(file), {
-        adapter: values.adapter,
-        ...(encoding ? { encoding } : {}),
-        ...(values.mode ? { mode: values.mode as 'full' | 'delta' } : {}),
-      });
+      let run: ImportRun;
+      let rejected: Reject[];
+      if (remote) {
+        try {
+          ({ run, rejects: rejected } = await importViaServer(remote, file, {
+            adapter: values.adapter,
+            ...(values.encoding ? { encoding: values.encoding } : {}),
+            ...(values.mode ? { mode: values.mode } : {}),
+          }));
+        } catch (e) {
+          if (!(e instanceof ServerProblem)) throw e;
+          err.write(`${e.code}: ${e.message}\n`);
+          return 1;
+        }
+      } else {
+        run = await app!.hub.importFile(await fileSource(file), {
+          adapter: values.adapter,
+          ...(encoding ? { encoding } : {}),
+          ...(values.mode ? { mode: values.mode as 'full' | 'delta' } : {}),
+        });
+        rejected = (await app!.hub.imports.rejects(run.id, 500, 0)).items;
+      }
       if (run.status === 'failed') failed = true;
-      const rejects = (await app.hub.imports.rejects(run.id, 500, 0)).items.map((r) => ({
+      const rejects = rejected.map((r) => ({
         line: r.line,
         column: r.column ?? null,
         field: r.field ?? null,
@@ -139,7 +165,7 @@ async function importCommand(
       }
     }
   } finally {
-    await app.close();
+    await app?.close();
   }
   return failed ? 1 : 0;
 }

@@ -44,6 +44,8 @@ export interface AuthOptions {
   apiKeys: StoredKey[];
   /** The `HUB_API_KEYS=@file` file, re-read on SIGHUP and when it changes. */
   apiKeysFile?: string;
+  /** Keys that are not configured but kept across reloads (the local CLI's). */
+  fixedKeys?: StoredKey[];
   /** Whether a visit id belongs to the client (visits are kept per client). */
   visitBelongsTo(visitId: string, clientId: string): Promise<boolean>;
 }
@@ -58,6 +60,7 @@ export const authPlugin = fp<AuthOptions>(
     const keyring = createKeyring({
       keys: options.apiKeys,
       ...(options.apiKeysFile ? { file: options.apiKeysFile } : {}),
+      ...(options.fixedKeys ? { fixed: options.fixedKeys } : {}),
       log: app.log,
     });
     keyring.start();

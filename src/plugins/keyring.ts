@@ -10,19 +10,22 @@ import { keyMatches, parseApiKeys, type StoredKey } from '../config/api-keys.ts'
  */
 export function createKeyring(options: {
   keys: StoredKey[];
+  /** Keys that a reload keeps (the local CLI's key of a running server). */
+  fixed?: StoredKey[];
   file?: string;
   log: FastifyBaseLogger;
   /** How often the file is checked for changes (ms). */
   intervalMs?: number;
 }) {
-  let keys = options.keys;
+  const fixed = options.fixed ?? [];
+  let keys = [...options.keys, ...fixed];
   // A scrypt check costs tens of milliseconds: a key once verified is found by its SHA-256.
   let verified = new Map<string, StoredKey>();
 
   function reload(): boolean {
     if (!options.file) return false;
     try {
-      keys = parseApiKeys(`@${options.file}`);
+      keys = [...parseApiKeys(`@${options.file}`), ...fixed];
       verified = new Map();
       options.log.info({ keys: keys.length }, 'API keys reloaded');
       return true;

@@ -21,7 +21,8 @@ function filesUnder(dir: string): string[] {
 
 // Each case kills a real hub process with SIGKILL at one step (HUB_TEST_PAUSE_AT), then opens
 // the same data folder (or PostgreSQL schema) in a fresh hub and checks what is left.
-describe('a hub killed with kill -9 leaves nothing behind and loses nothing', () => {
+// Real processes are slow to start on a loaded machine: generous timeouts.
+describe('a hub killed with kill -9 leaves nothing behind and loses nothing', { timeout: 300_000 }, () => {
   const hub = sharedHub();
   const inbox = path.join(hub.dir, 'inbox');
   hub.env.HUB_CONFIG = path.join(hub.dir, 'hub.config.yaml');

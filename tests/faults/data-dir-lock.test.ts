@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,9 +11,11 @@ import { type Child, startPaused } from '../helpers/crash.ts';
 import { root, samplePath } from '../helpers/files.ts';
 
 const run = promisify(execFile);
+const bin = path.join(root, 'bin', 'madoguchi-hub.js');
 
 // The embedded folder is what is locked: these tests use PGlite in both passes of .ci/run.
-describe('the embedded data folder is locked by the process that opens it', () => {
+// They start real processes, which is slow on a loaded machine.
+describe('the embedded data folder is locked by the process that opens it', { timeout: 300_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hub-lock-'));
   const dataDir = path.join(dir, 'data');
   const env = {
@@ -30,14 +32,7 @@ describe('the embedded data folder is locked by the process that opens it', () =
     try {
       const { stdout, stderr } = await run(
         process.execPath,
-        [
-          path.join(root, 'bin', 'madoguchi-hub.js'),
-          'import',
-          '--adapter',
-          'juki-standard-csv',
-          '--json',
-          samplePath,
-        ],
+        [bin, 'import', '--adapter', 'juki-standard-csv', '--json', samplePath],
         { env: { ...process.env, ...env }, cwd: dir },
       );
       return { code: 0, stdout, stderr };
@@ -67,21 +62,49 @@ describe('the embedded data folder is locked by the process that opens it', () =
     expect(cli.stdout).toBe('');
   });
 
-  it('takes over the lock of a process killed with kill -9, and keeps what the next one writes', async () => {
+  it('takes over the lock of a process killed with kill -9; an import while serve runs is handed to the server and kept', async () => {
     await holder!.kill();
     holder = undefined;
     expect(existsSync(path.join(dataDir, 'hub.lock'))).toBe(true);
-    const cli = await cliImport();
-    expect(cli.code, cli.stderr).toBe(0);
-    const imported = JSON.parse(cli.stdout);
-    expect(imported).toMatchObject({ status: 'succeeded', counts: { inserted: 27 } });
-    expect(existsSync(path.join(dataDir, 'hub.lock'))).toBe(false);
-    const store = await createStore({ dataDir });
+    const server = spawn(process.execPath, [bin, 'serve'], {
+      env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
+      cwd: dir,
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
     try {
-      const runs = await store.db.selectFrom('import_runs').select(['id', 'status']).execute();
-      expect(runs).toEqual([{ id: imported.id, status: 'succeeded' }]);
+      const announced = path.join(dataDir, 'hub.server.json');
+      while (!existsSync(announced)) {
+        expect(server.exitCode).toBeNull();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(statSync(announced).mode & 0o777).toBe(0o600);
+      const cli = await cliImport();
+      expect(cli.code, cli.stderr).toBe(0);
+      const imported = JSON.parse(cli.stdout);
+      expect(imported).toMatchObject({
+        adapter: 'juki-standard-csv',
+        file: samplePath,
+        sha256: '7bf2973de94c8cb13fa786b7f49f644a7e5b8d16d73f381f517f767cec2543d8',
+        status: 'succeeded',
+        counts: { read: 27, inserted: 27, rejected: 0 },
+        rejects: [],
+      });
+      server.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(existsSync(path.join(dataDir, 'hub.lock'))).toBe(false);
+      expect(existsSync(announced)).toBe(false);
+      const store = await createStore({ dataDir });
+      try {
+        const runs = await store.db.selectFrom('import_runs').select(['id', 'status']).execute();
+        expect(runs).toEqual([{ id: imported.id, status: 'succeeded' }]);
+        const persons = await store.db.selectFrom('persons').select('id').execute();
+        expect(persons).toHaveLength(27);
+      } finally {
+        await store.close();
+      }
     } finally {
-      await store.close();
+      if (server.exitCode === null) server.kill('SIGKILL');
     }
   });
 });
