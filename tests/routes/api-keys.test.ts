@@ -26,7 +26,7 @@ async function until(check: () => Promise<boolean>, ms = 5_000): Promise<boolean
   return check();
 }
 
-describe('API keys: hashed, reloadable, and /metrics behind metrics:read', () => {
+describe('API keys: hashed, reloadable, and /metrics behind metrics:read', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hub-keys-'));
   const file = path.join(dir, 'keys.json');
   let app: App;
