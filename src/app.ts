@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { adapters as shippedAdapters, writers } from '../adapters/index.ts';
 import { createDisclosure, type Disclosure } from './access/disclosure.ts';
+import { hashKey } from './config/api-keys.ts';
 import type { Config } from './config/env.ts';
 import { loadHubConfig } from './config/hub-config.ts';
 import { createDispatcher, type Dispatcher } from './delivery/dispatcher.ts';
@@ -18,6 +19,8 @@ import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { v1Routes } from './routes/v1/index.ts';
+import { newLocalKey } from './runtime/local-server.ts';
+import { createStaging, type Staging } from './runtime/staging.ts';
 import { allSchemas } from './schemas/index.ts';
 import type { Adapter } from './sdk/adapter.ts';
 import { type AdapterRegistry, createAdapterRegistry } from './sdk/registry.ts';
@@ -40,6 +43,8 @@ export interface Hub {
   enrolments: EnrolmentsRepository;
   visits: VisitsRepository;
   targets: Target[];
+  /** This process's staging folder (spooled uploads, inbound copies). */
+  staging: Staging;
   dispatcher: Dispatcher;
   jobs: Jobs;
   imports: ImportsRepository;
@@ -47,6 +52,11 @@ export interface Hub {
   /** The one place that decides what a client sees of a person (src/access/disclosure.ts). */
   disclosure: Disclosure;
   metrics: Metrics;
+  /**
+   * The key a CLI import on this data folder uses to hand its files to this hub when it
+   * serves (`imports:write` only); returned once, then forgotten. Undefined without a folder.
+   */
+  takeLocalKey(): string | undefined;
   importFile(source: ImportSource, options: ImportOptions): ReturnType<typeof runImport>;
 }
 
@@ -97,6 +107,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const imports = createImportsRepository(store.db);
   // Only one embedded process uses a PGlite folder, so a `running` run left there is dead.
   if (store.kind === 'pglite') await imports.failInterrupted();
+  // Spooled uploads and inbound copies of processes that were killed hold personal data.
+  const staging = createStaging(config.stagingDir);
+  const swept = await staging.sweep();
+  if (swept > 0) app.log.warn({ folders: swept }, 'staging of a stopped hub removed');
+  if (!config.outboxDir)
+    app.log.warn('HUB_OUTBOX_DIR is not set: deliveries to folder targets fail until it is');
   const metrics = createMetrics();
   const targets = defaultTargets(writers, config.outboxDir).map((t) => {
     const o = hubConfig.targets?.[t.id];
@@ -113,6 +129,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     log: app.log,
     ...(config.municipalityCode ? { municipalityCode: config.municipalityCode } : {}),
   });
+  // A CLI import cannot open the locked folder while this hub serves: it hands its files over.
+  let localKey = store.kind === 'pglite' && config.dataDir !== 'memory://' ? newLocalKey() : undefined;
+  const localKeys = localKey
+    ? [{ id: 'local-cli', scopes: ['imports:write' as const], keyHash: hashKey(localKey) }]
+    : [];
   const ingestDeps: IngestDeps = { db: store.db, adapters, mappings, log: app.log };
   const hub: Hub = {
     config,
@@ -124,12 +145,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     enrolments: createEnrolmentsRepository(store.db),
     visits: createVisitsRepository(store.db),
     targets,
+    staging,
     dispatcher,
     jobs: createJobs({
       db: store.db,
       kind: store.kind,
       jobs: hubConfig.jobs ?? [],
-      stagingDir: config.stagingDir,
+      staging,
       dispatcher,
       importFile: (source, options) => hub.importFile(source, options),
       log: app.log,
@@ -138,6 +160,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     audit: createAuditRepository(store.db),
     disclosure: createDisclosure(createDisclosureRepository(store.db)),
     metrics,
+    takeLocalKey() {
+      const key = localKey;
+      localKey = undefined;
+      return key;
+    },
     async importFile(source, importOptions) {
       const run = await runImport(ingestDeps, source, importOptions);
       metrics.importsTotal.inc({ adapter: run.adapter, status: run.status });
@@ -150,6 +177,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   };
   app.decorate('hub', hub);
+  app.addHook('onClose', async () => staging.remove());
   if (!options.store) app.addHook('onClose', async () => store.close());
 
   for (const schema of allSchemas) app.addSchema(schema);
@@ -177,6 +205,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(authPlugin, {
     apiKeys: config.apiKeys,
+    ...(config.apiKeysFile ? { apiKeysFile: config.apiKeysFile } : {}),
+    fixedKeys: localKeys,
     visitBelongsTo: async (visitId, clientId) =>
       !!(await store.db
         .selectFrom('visits')

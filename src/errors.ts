@@ -200,6 +200,20 @@ export const errorCatalog = {
     detail:
       '監査ログの連鎖の先頭（audit_chain_head）がないため監査記録を書けず、個人情報は返しません。madoguchi-hub audit verify で確認してください',
   },
+
+  // Processes, folders and keys (crash recovery, the data folder lock, the outbox).
+  HUB_ERR_DATA_DIR_LOCKED: {
+    status: 409,
+    title: 'Data folder in use',
+    detail:
+      'データフォルダ {dir} は別のプロセス（{host} の pid {pid}: madoguchi-hub {command}）が使用中です。その終了を待つか、止めてから再実行してください（例: kill {pid}）。serve の実行中は、取込を import コマンドか POST /v1/imports でサーバーに渡せます',
+  },
+  HUB_ERR_OUTBOX_NOT_CONFIGURED: {
+    status: 500,
+    title: 'Outbox folder not configured',
+    detail:
+      '送信先 {target} の出力フォルダが設定されていません。HUB_OUTBOX_DIR を指定してください（HUB_DATA_DIR=memory:// のときは既定のフォルダがありません）',
+  },
 } as const satisfies Record<string, { status: number; title: string; detail: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -1,5 +1,6 @@
 import { type App, buildApp } from './app.ts';
 import type { Config } from './config/env.ts';
+import { announceLocalServer } from './runtime/local-server.ts';
 
 /**
  * The only place that listens. Closes gracefully on SIGTERM/SIGINT: stops accepting, lets
@@ -33,10 +34,20 @@ export async function startServer(config: Config, app?: App): Promise<App> {
   }, 2_000);
   timer.unref();
   server.hub.jobs.start();
+  let forget = () => {};
   server.addHook('onClose', async () => {
     clearInterval(timer);
+    forget();
     await server.hub.jobs.stop();
   });
   await server.listen({ port: config.port, host: config.host });
+  const localKey = server.hub.takeLocalKey();
+  const address = server.server.address();
+  if (localKey && address && typeof address === 'object') {
+    // `import` on this data folder finds the server here and hands it its files.
+    const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    forget = announceLocalServer(config.dataDir, url, localKey);
+  }
   return server;
 }

@@ -7,15 +7,20 @@ import { adapters } from '../../adapters/index.ts';
 import { buildApp } from '../app.ts';
 import { verificationText } from '../audit/verification-text.ts';
 import { parseAuditAnchor, verifyAuditChain } from '../audit/verify-chain.ts';
+import { hashKey } from '../config/api-keys.ts';
 import { type Config, loadConfig } from '../config/env.ts';
 import { HubError } from '../errors.ts';
 import { fileSource } from '../ingest/sources.ts';
 import { loadMappingCatalog } from '../mapping/catalog.ts';
 import { formatIssue } from '../mapping/yaml-file.ts';
 import { encodingFromName } from '../parsers/decode.ts';
+import { readLocalServer } from '../runtime/local-server.ts';
 import { formatScenario, runChigasakiScenario } from '../scenario/chigasaki.ts';
+import type { ImportRun, Reject } from '../schemas/import-run.ts';
 import { startServer } from '../server.ts';
+import { dataDirHolder } from '../store/data-dir-lock.ts';
 import { openApiText, writeMappingSchemas } from './generate.ts';
+import { importViaServer, ServerProblem } from './import-via-server.ts';
 
 const usage = `madoguchi-hub <command>
 
@@ -27,6 +32,7 @@ const usage = `madoguchi-hub <command>
   jobs list | jobs run NAME          schedules and an immediate run
   audit verify [--json] [--anchor SEQ:HASH]
                                      check the audit log's hash chain (exit 1 at the first bad row)
+  keys hash [--scrypt]               print the keyHash for HUB_API_KEYS of a key read from stdin
   demo                               import the sample data and serve (prints a demo API key)
   scenario chigasaki                 the 茅ヶ崎 family's 転入 end to end over HTTP, with the write count
 
@@ -55,6 +61,8 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         return await jobsCommand(rest, out);
       case 'audit':
         return await auditCommand(rest, out, err);
+      case 'keys':
+        return await keysCommand(rest, out);
       case 'demo':
         return await demoCommand(out);
       case 'scenario':
@@ -104,18 +112,40 @@ async function importCommand(
   const config = loadConfig(process.env, {
     logLevel: values.json ? 'silent' : (process.env.LOG_LEVEL as Config['logLevel']) || 'warn',
   });
-  const app = await buildApp(config);
+  // While `serve` holds the embedded data folder, the files are handed to it.
+  const holder =
+    !config.databaseUrl && config.dataDir !== 'memory://' ? dataDirHolder(config.dataDir) : undefined;
+  const server = holder ? readLocalServer(config.dataDir) : undefined;
+  const remote = server && server.owner === holder?.owner ? server : undefined;
+  const app = remote ? undefined : await buildApp(config);
   let failed = false;
   try {
-    app.hub.adapters.reader(values.adapter);
+    app?.hub.adapters.reader(values.adapter);
     for (const file of positionals) {
-      const run = await app.hub.importFile(await fileSource(file), {
-        adapter: values.adapter,
-        ...(encoding ? { encoding } : {}),
-        ...(values.mode ? { mode: values.mode as 'full' | 'delta' } : {}),
-      });
+      let run: ImportRun;
+      let rejected: Reject[];
+      if (remote) {
+        try {
+          ({ run, rejects: rejected } = await importViaServer(remote, file, {
+            adapter: values.adapter,
+            ...(values.encoding ? { encoding: values.encoding } : {}),
+            ...(values.mode ? { mode: values.mode } : {}),
+          }));
+        } catch (e) {
+          if (!(e instanceof ServerProblem)) throw e;
+          err.write(`${e.code}: ${e.message}\n`);
+          return 1;
+        }
+      } else {
+        run = await app!.hub.importFile(await fileSource(file), {
+          adapter: values.adapter,
+          ...(encoding ? { encoding } : {}),
+          ...(values.mode ? { mode: values.mode as 'full' | 'delta' } : {}),
+        });
+        rejected = (await app!.hub.imports.rejects(run.id, 500, 0)).items;
+      }
       if (run.status === 'failed') failed = true;
-      const rejects = (await app.hub.imports.rejects(run.id, 500, 0)).items.map((r) => ({
+      const rejects = rejected.map((r) => ({
         line: r.line,
         column: r.column ?? null,
         field: r.field ?? null,
@@ -141,7 +171,7 @@ async function importCommand(
       }
     }
   } finally {
-    await app.close();
+    await app?.close();
   }
   return failed ? 1 : 0;
 }
@@ -255,6 +285,19 @@ function parseAuditArgs(args: string[]) {
     allowPositionals: true,
     options: { json: { type: 'boolean', default: false }, anchor: { type: 'string' } },
   });
+}
+
+async function keysCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
+  const scrypt = args[1] === '--scrypt';
+  if (args[0] !== 'hash' || args.length > (scrypt ? 2 : 1)) throw new UsageError('keys hash [--scrypt]');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const key = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (key.length < 16) throw new UsageError('キーは16文字以上にしてください（標準入力から読みます）');
+  out.write(`${hashKey(key, scrypt ? 'scrypt' : 'sha256')}\n`);
+  return 0;
 }
 
 async function demoCommand(out: NodeJS.WritableStream): Promise<number> {

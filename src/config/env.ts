@@ -1,33 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { HubError } from '../errors.ts';
+import { parseApiKeys, type StoredKey } from './api-keys.ts';
 
-export const Scope = Type.Union(
-  [
-    Type.Literal('residents:read'),
-    Type.Literal('mynumber:read'),
-    Type.Literal('visits:write'),
-    Type.Literal('submissions:write'),
-    Type.Literal('imports:write'),
-    Type.Literal('jobs:run'),
-    Type.Literal('audit:read'),
-    Type.Literal('admin'),
-  ],
-  { $id: 'Scope' },
-);
-export type Scope = Static<typeof Scope>;
-
-export const ApiKey = Type.Object(
-  {
-    id: Type.String({ minLength: 1 }),
-    key: Type.String({ minLength: 16, description: 'secret' }),
-    scopes: Type.Array(Scope),
-  },
-  { additionalProperties: false },
-);
-export type ApiKey = Static<typeof ApiKey>;
+export type { ApiKey, Scope } from './api-keys.ts';
 
 /** The environment the hub reads (CONTRACT.md, Configuration). */
 export const Env = Type.Object({
@@ -60,9 +39,18 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   databaseSchema?: string;
-  apiKeys: ApiKey[];
+  /** The clients' keys, hashed (the keys themselves are not kept). */
+  apiKeys: StoredKey[];
+  /** The file named by `HUB_API_KEYS=@file`: re-read on SIGHUP and when it changes. */
+  apiKeysFile?: string;
   hubConfigFile?: string;
-  outboxDir: string;
+  /**
+   * Where the `folder` transport writes: `HUB_OUTBOX_DIR`, else `<HUB_DATA_DIR>/outbox`. Unset
+   * with `memory://` and no `HUB_OUTBOX_DIR`: folder deliveries then fail with
+   * `HUB_ERR_OUTBOX_NOT_CONFIGURED` rather than write personal data into the current folder.
+   */
+  outboxDir?: string;
+  /** Spool and job staging: `<HUB_DATA_DIR>/staging`, or under the system's temp folder with `memory://`. */
   stagingDir: string;
   /** This municipality's 地方公共団体コード, whose 外字 table writers use. */
   municipalityCode?: string;
@@ -98,14 +86,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const dataDir = memory ? 'memory://' : path.resolve(parsed.HUB_DATA_DIR);
   const defaultConfigFile = path.resolve('hub.config.yaml');
   const hubConfigFile = parsed.HUB_CONFIG ?? (existsSync(defaultConfigFile) ? defaultConfigFile : undefined);
-  const base = memory ? path.resolve('.') : dataDir;
   const config: Config = {
     port: parsed.PORT,
     host: parsed.HOST,
     dataDir,
     apiKeys,
-    outboxDir: parsed.HUB_OUTBOX_DIR ? path.resolve(parsed.HUB_OUTBOX_DIR) : path.join(base, 'outbox'),
-    stagingDir: path.join(memory ? path.resolve('.') : dataDir, 'staging'),
+    stagingDir: memory ? path.join(tmpdir(), 'madoguchi-hub-staging') : path.join(dataDir, 'staging'),
     maxUploadBytes: parsed.HUB_MAX_UPLOAD_BYTES,
     logLevel: parsed.LOG_LEVEL,
     mappingsDir: path.join(projectRoot, 'mappings'),
@@ -113,29 +99,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ...(parsed.DATABASE_SCHEMA ? { databaseSchema: parsed.DATABASE_SCHEMA } : {}),
     ...(parsed.HUB_MUNICIPALITY_CODE ? { municipalityCode: parsed.HUB_MUNICIPALITY_CODE } : {}),
     ...(hubConfigFile ? { hubConfigFile } : {}),
+    ...(parsed.HUB_API_KEYS?.startsWith('@')
+      ? { apiKeysFile: path.resolve(parsed.HUB_API_KEYS.slice(1)) }
+      : {}),
   };
+  if (parsed.HUB_OUTBOX_DIR) config.outboxDir = path.resolve(parsed.HUB_OUTBOX_DIR);
+  else if (!memory) config.outboxDir = path.join(dataDir, 'outbox');
   return { ...config, ...overrides };
-}
-
-function parseApiKeys(text: string | undefined): ApiKey[] {
-  if (!text) return [];
-  let value: unknown;
-  try {
-    value = JSON.parse(text.startsWith('@') ? readFileSync(text.slice(1), 'utf8') : text);
-  } catch {
-    throw new HubError('HUB_ERR_CONFIG', { message: 'HUB_API_KEYS は JSON 配列である必要があります' });
-  }
-  const schema = Type.Array(ApiKey);
-  const first = [...Value.Errors(schema, value)][0];
-  if (first) {
-    throw new HubError('HUB_ERR_CONFIG', { message: `HUB_API_KEYS${first.path}: ${first.message}` });
-  }
-  const keys = value as ApiKey[];
-  const ids = new Set<string>();
-  for (const k of keys) {
-    if (ids.has(k.id))
-      throw new HubError('HUB_ERR_CONFIG', { message: `HUB_API_KEYS: id ${k.id} が重複しています` });
-    ids.add(k.id);
-  }
-  return keys;
 }

@@ -7,7 +7,7 @@ export interface Target {
   id: string;
   writer: WriteAdapter;
   transport:
-    | { type: 'folder'; dir: string }
+    | { type: 'folder'; dir?: string }
     | { type: 'http'; url: string; headers?: Record<string, string> }
     | SftpTransport;
   /** Attempts before a delivery is dead. */
@@ -16,13 +16,17 @@ export interface Target {
 
 /**
  * The targets of the embedded default: every write adapter, each into its own folder under
- * the outbox (CONTRACT: `HUB_OUTBOX_DIR`, one folder per target).
+ * the outbox (CONTRACT: `HUB_OUTBOX_DIR`, one folder per target). Without an outbox folder
+ * the folder transport has no `dir`, and delivering to it fails with a clear error.
  */
-export function defaultTargets(writers: readonly WriteAdapter[], outboxDir: string): Target[] {
+export function defaultTargets(writers: readonly WriteAdapter[], outboxDir: string | undefined): Target[] {
   return writers.map((writer) => ({
     id: writer.manifest.id,
     writer,
-    transport: { type: 'folder', dir: path.join(outboxDir, writer.manifest.id) },
+    transport: {
+      type: 'folder',
+      ...(outboxDir ? { dir: path.join(outboxDir, writer.manifest.id) } : {}),
+    },
     maxAttempts: 8,
   }));
 }

@@ -1,8 +1,11 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { InboundJob } from '../config/hub-config.ts';
 import type { ImportOptions, ImportSource } from '../ingest/run-import.ts';
 import { fileSource } from '../ingest/sources.ts';
+import type { Staging } from '../runtime/staging.ts';
+import { pauseForTest } from '../runtime/test-pause.ts';
 import type { ImportRun } from '../schemas/import-run.ts';
 import type { Database } from '../store/types.ts';
 import { folderSource, type InboundSource, sftpSource } from './sources.ts';
@@ -22,13 +25,15 @@ const SKIP = /\.(done|tmp|part|filepart)$/i;
  * One pass of an inbound job: a file is taken only when its `.done` marker exists, or when
  * its size and mtime are the same as at the previous pass and older than `stableSeconds`; it
  * is copied to staging, imported (the SHA-256 registry makes a second copy `unchanged`), and
- * filed in `archive/`, or in `error/` with the reason beside it.
+ * filed in `archive/`, or in `error/` with the reason beside it. The original stays in the inbox
+ * until it is filed, so a hub killed mid-import takes it again at its next pass, and the staged
+ * copy is removed when the file is filed (or, after a kill, at the next start-up).
  */
 export async function runInbound(
   job: InboundJob,
   deps: {
     db: Kysely<Database>;
-    stagingDir: string;
+    staging: Staging;
     importFile(source: ImportSource, options: ImportOptions): Promise<ImportRun>;
     now?: () => number;
   },
@@ -71,25 +76,39 @@ export async function runInbound(
           continue;
         }
       }
-      const staged = path.join(deps.stagingDir, job.name, `${Date.now()}-${f.name}`);
-      await source.take(f.name, staged);
-      await deps.db.deleteFrom('job_files').where('job', '=', job.name).where('name', '=', f.name).execute();
+      const staged = path.join(await deps.staging.ensure(), job.name, `${Date.now()}-${f.name}`);
       let run: ImportRun;
       try {
-        run = await deps.importFile(await fileSource(staged, f.name), { adapter: job.adapter });
+        await source.take(f.name, staged);
+        await deps.db
+          .deleteFrom('job_files')
+          .where('job', '=', job.name)
+          .where('name', '=', f.name)
+          .execute();
+        await pauseForTest('inbound-after-stage');
+        try {
+          run = await deps.importFile(await fileSource(staged, f.name), { adapter: job.adapter });
+        } catch (e) {
+          run = {
+            status: 'failed',
+            error: { line: 0, code: 'HUB_ERR_INTERNAL', message: (e as Error).message },
+          } as ImportRun;
+        }
       } catch (e) {
-        run = {
-          status: 'failed',
-          error: { line: 0, code: 'HUB_ERR_INTERNAL', message: (e as Error).message },
-        } as ImportRun;
+        await rm(staged, { force: true });
+        throw e;
       }
       const ok = run.status !== 'failed';
-      await source.file(
-        f.name,
-        staged,
-        ok,
-        ok ? undefined : `${run.error?.code ?? ''}: ${run.error?.message ?? ''}`,
-      );
+      try {
+        await source.file(
+          f.name,
+          staged,
+          ok,
+          ok ? undefined : `${run.error?.code ?? ''}: ${run.error?.message ?? ''}`,
+        );
+      } finally {
+        await rm(staged, { force: true });
+      }
       if (job.doneMarker) await source.fileMarker(marker, ok);
       if (!ok) counts.failed++;
       else if (run.status === 'unchanged') counts.unchanged++;

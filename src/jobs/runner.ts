@@ -6,6 +6,7 @@ import type { Dispatcher } from '../delivery/dispatcher.ts';
 import { HubError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { ImportOptions, ImportSource } from '../ingest/run-import.ts';
+import type { Staging } from '../runtime/staging.ts';
 import type { ImportRun } from '../schemas/import-run.ts';
 import type { Database } from '../store/types.ts';
 import { runInbound } from './inbound.ts';
@@ -30,7 +31,7 @@ export function createJobs(deps: {
   db: Kysely<Database>;
   kind: 'pglite' | 'postgres';
   jobs: Job[];
-  stagingDir: string;
+  staging: Staging;
   dispatcher: Dispatcher;
   importFile(source: ImportSource, options: ImportOptions): Promise<ImportRun>;
   log: FastifyBaseLogger;
@@ -68,7 +69,7 @@ export function createJobs(deps: {
     try {
       const result = await exclusive(name, async () =>
         job.kind === 'inbound'
-          ? runInbound(job, { db: deps.db, stagingDir: deps.stagingDir, importFile: deps.importFile })
+          ? runInbound(job, { db: deps.db, staging: deps.staging, importFile: deps.importFile })
           : deps.dispatcher.runOnce(),
       );
       if (result === undefined) {

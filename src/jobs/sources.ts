@@ -13,9 +13,9 @@ export interface RemoteFile {
 export interface InboundSource {
   list(): Promise<RemoteFile[]>;
   exists(name: string): Promise<boolean>;
-  /** Copies the file to `local` (and takes it out of the inbox). */
+  /** Copies the file to `local`; the original stays where it is until `file`. */
   take(name: string, local: string): Promise<void>;
-  /** Files the taken file in `archive/` or `error/` (with the reason beside it). */
+  /** Files the original in `archive/` or `error/` (with the reason beside it) and removes `local`. */
   file(name: string, local: string, ok: boolean, reason?: string): Promise<void>;
   /** Moves a `.done` marker away with its file. */
   fileMarker(name: string, ok: boolean): Promise<void>;
@@ -58,10 +58,14 @@ export function folderSource(dir: string): InboundSource {
         () => true,
         () => false,
       ),
-    take: (name, local) => moveLocal(path.join(dir, name), local),
+    async take(name, local) {
+      await mkdir(path.dirname(local), { recursive: true });
+      await copyFile(path.join(dir, name), local);
+    },
     async file(name, local, ok, reason) {
       const dest = await freeLocal(path.join(dir, ok ? 'archive' : 'error'), name);
-      await moveLocal(local, dest);
+      await moveLocal(path.join(dir, name), dest);
+      await rm(local, { force: true });
       if (reason) await writeFile(`${dest}.reason.txt`, `${reason}\n`);
     },
     async fileMarker(name, ok) {

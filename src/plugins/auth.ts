@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { ApiKey, Scope } from '../config/env.ts';
+import type { Scope, StoredKey } from '../config/api-keys.ts';
 import { HubError } from '../errors.ts';
+import { createKeyring } from './keyring.ts';
 
 export interface Client {
   id: string;
@@ -30,8 +30,6 @@ declare module 'fastify' {
   }
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
 export function hasScope(client: Client | undefined, scope: Scope): boolean {
   return !!client && (client.scopes.has(scope) || client.scopes.has('admin'));
 }
@@ -43,34 +41,48 @@ function header(request: FastifyRequest, name: string): string | undefined {
 }
 
 export interface AuthOptions {
-  apiKeys: ApiKey[];
+  apiKeys: StoredKey[];
+  /** The `HUB_API_KEYS=@file` file, re-read on SIGHUP and when it changes. */
+  apiKeysFile?: string;
+  /** Keys that are not configured but kept across reloads (the local CLI's). */
+  fixedKeys?: StoredKey[];
   /** Whether a visit id belongs to the client (visits are kept per client). */
   visitBelongsTo(visitId: string, clientId: string): Promise<boolean>;
 }
 
 /**
- * API keys with scopes (`Authorization: Bearer <key>`) for every `/v1` route, and the
- * purpose rule for routes marked `personal`. Keys are compared by digest in constant time.
+ * API keys with scopes (`Authorization: Bearer <key>`) for every `/v1` route and every route
+ * that names a scope (`/metrics`), and the purpose rule for routes marked `personal`. Keys are
+ * kept hashed and compared in constant time; the key file is reloaded without a restart.
  */
 export const authPlugin = fp<AuthOptions>(
   async (app: FastifyInstance, options) => {
-    const keys = options.apiKeys.map((k) => ({ id: k.id, digest: digest(k.key), scopes: new Set(k.scopes) }));
+    const keyring = createKeyring({
+      keys: options.apiKeys,
+      ...(options.apiKeysFile ? { file: options.apiKeysFile } : {}),
+      ...(options.fixedKeys ? { fixed: options.fixedKeys } : {}),
+      log: app.log,
+    });
+    keyring.start();
+    app.addHook('onClose', async () => keyring.stop());
     app.addHook('onRequest', async (request) => {
       // Decided by the matched route, not the raw URL, so that no spelling of a path skips it.
       const route = request.routeOptions.url;
-      if (route === undefined || !(route === '/v1' || route.startsWith('/v1/'))) return;
+      const guarded =
+        route !== undefined &&
+        (route === '/v1' || route.startsWith('/v1/') || request.routeOptions.config.scope !== undefined);
+      if (!guarded) return;
       const auth = header(request, 'authorization');
       const m = auth ? /^Bearer\s+(.+)$/i.exec(auth) : null;
       if (!m) throw new HubError('HUB_ERR_UNAUTHORIZED');
-      const given = digest(m[1]!.trim());
-      const found = keys.find((k) => timingSafeEqual(k.digest, given));
+      const found = keyring.find(m[1]!.trim());
       if (!found) throw new HubError('HUB_ERR_UNAUTHORIZED');
-      request.client = { id: found.id, scopes: found.scopes };
+      request.client = { id: found.id, scopes: new Set(found.scopes) };
     });
     app.addHook('preHandler', async (request) => {
       const config = request.routeOptions.config;
       const route = request.routeOptions.url;
-      if (route === undefined || !route.startsWith('/v1/')) return;
+      if (route === undefined || (!route.startsWith('/v1/') && config.scope === undefined)) return;
       if (!request.client) throw new HubError('HUB_ERR_UNAUTHORIZED');
       if (config.scope && !hasScope(request.client, config.scope)) {
         throw new HubError('HUB_ERR_FORBIDDEN', { scope: config.scope });

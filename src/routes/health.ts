@@ -35,7 +35,15 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
   app.get(
     '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics', security: [] } },
+    {
+      config: { scope: 'metrics:read' },
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics',
+        description:
+          'Needs a key with the scope metrics:read (or admin); 401 without a key, 403 without the scope.',
+      },
+    },
     async (_request, reply) => {
       const registry = app.hub.metrics.registry;
       return reply.type(registry.contentType).send(await registry.metrics());

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type MigrationResultSet, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { HubError } from '../errors.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { migrations } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './types.ts';
@@ -31,6 +32,7 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 export async function createStore(options: StoreOptions): Promise<Store> {
   let db: Kysely<Database>;
   let kind: Store['kind'];
+  let release = () => {};
   if (options.databaseUrl) {
     kind = 'postgres';
     const schema = options.databaseSchema;
@@ -52,9 +54,17 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   } else {
     kind = 'pglite';
     const memory = options.dataDir === 'memory://';
-    if (!memory) mkdirSync(options.dataDir, { recursive: true });
-    const pglite = await PGlite.create(memory ? undefined : options.dataDir);
-    db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    if (!memory) {
+      mkdirSync(options.dataDir, { recursive: true });
+      release = lockDataDir(options.dataDir);
+    }
+    try {
+      const pglite = await PGlite.create(memory ? undefined : options.dataDir);
+      db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    } catch (e) {
+      release();
+      throw e;
+    }
   }
 
   // Kysely looks for its migration tables in every schema unless told which one: name the
@@ -92,7 +102,11 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       }
     },
     async close() {
-      await db.destroy();
+      try {
+        await db.destroy();
+      } finally {
+        release();
+      }
     },
   };
 }

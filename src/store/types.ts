@@ -183,6 +183,8 @@ export interface IdempotencyKeysTable {
   state: 'in-flight' | 'done';
   response: Json<unknown> | null;
   created_at: Generated<Date>;
+  /** The process running the request while `in-flight` (see `src/runtime/owner.ts`). */
+  owner: string | null;
 }
 
 export interface DeliveriesTable {
@@ -197,6 +199,14 @@ export interface DeliveriesTable {
   artifact: Json<{ path: string; sha256: string; rows: number }> | null;
   delivered_at: Timestamp | null;
   created_at: Timestamp;
+  /** The process whose claim `claimed_until` is. */
+  claimed_by: string | null;
+  /** The file this delivery's batch writes, fixed before writing so a retry finishes that file. */
+  file_name: string | null;
+  file_sha256: string | null;
+  file_rows: number | null;
+  /** `intent`: planned, maybe written or renamed; `renamed`: the final file exists. */
+  file_stage: 'intent' | 'renamed' | null;
 }
 
 export interface JobRunsTable {

@@ -91,7 +91,7 @@ describe('the http transport and several dispatchers at once', () => {
       other.runOnce(3),
     ]);
     expect(results.reduce((n, r) => n + r.delivered, 0)).toBe(12);
-    const dir = path.join(app.hub.config.outboxDir, 'juki-idou-csv');
+    const dir = path.join(app.hub.config.outboxDir!, 'juki-idou-csv');
     const ids = readdirSync(dir)
       .filter((f) => f.endsWith('.csv'))
       .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').slice(1).trim().split('\r\n').slice(1))

@@ -94,14 +94,15 @@ describe('auth, scopes and the purpose rule', () => {
     expect(res.json()).toMatchObject({ code: 'HUB_ERR_ROUTE_NOT_FOUND' });
   });
 
-  it('leaves health, readiness, metrics and docs open', async () => {
+  it('leaves health, readiness and docs open, and answers /metrics to admin only here', async () => {
     expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await app.inject('/readyz');
     expect(ready.statusCode).toBe(200);
     expect(ready.json().status).toBe('ready');
     // the PostgreSQL pass of .ci/run must really run on PostgreSQL
     expect(ready.json().database).toBe(onPostgres ? 'postgres' : 'pglite');
-    const metrics = await app.inject('/metrics');
+    expect((await app.inject('/metrics')).statusCode).toBe(401);
+    const metrics = await app.inject({ url: '/metrics', headers: auth(keys.admin) });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('hub_http_requests_total');
     const docs = await app.inject('/docs/');

@@ -5,6 +5,7 @@ import { viewerOf } from '../../access/disclosure.ts';
 import { HubError } from '../../errors.ts';
 import { spoolSource } from '../../ingest/sources.ts';
 import { encodingFromName } from '../../parsers/decode.ts';
+import { pauseForTest } from '../../runtime/test-pause.ts';
 import { ImportRun, Reject } from '../../schemas/import-run.ts';
 import { auditBase, Limits, personalHeaders, problems } from '../common.ts';
 
@@ -53,11 +54,12 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const fileName = rawName ? safeDecode(rawName) : `upload-${new Date().toISOString()}`;
       const source = await spoolSource(
         body,
-        app.hub.config.stagingDir,
+        await app.hub.staging.ensure(),
         fileName,
         app.hub.config.maxUploadBytes,
       );
       try {
+        await pauseForTest('import-after-spool');
         const run = await app.hub.importFile(source, {
           adapter,
           clientId: request.client!.id,

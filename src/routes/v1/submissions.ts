@@ -102,7 +102,18 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await load(request, request.params.id, 'submissions.redeliver');
       await db
         .updateTable('deliveries')
-        .set({ status: 'pending', attempts: 0, next_attempt_at: new Date(), claimed_until: null })
+        // A replay asked for by staff writes a new file.
+        .set({
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: new Date(),
+          claimed_until: null,
+          claimed_by: null,
+          file_name: null,
+          file_sha256: null,
+          file_rows: null,
+          file_stage: null,
+        })
         .where('submission_id', '=', request.params.id)
         .where('status', 'in', ['failed', 'dead'])
         .execute();
