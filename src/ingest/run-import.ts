@@ -6,6 +6,7 @@ import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
 import type { CompiledMapping } from '../mapping/compile.ts';
 import { kanaKey, nameKey } from '../normalize/kana.ts';
+import { scrubUnstorable } from '../normalize/storable-text.ts';
 import type { Encoding } from '../parsers/decode.ts';
 import { Address } from '../schemas/address.ts';
 import { HubDate } from '../schemas/common.ts';
@@ -148,9 +149,11 @@ export async function runImport(
         ? {
             line: error.line,
             ...(error.column !== undefined ? { column: error.column } : {}),
-            ...(error.field !== undefined ? { field: error.field } : {}),
+            ...(error.field !== undefined ? { field: scrubUnstorable(error.field) } : {}),
             code: error.code,
-            message: `${source.fileName}: ${error.line > 0 ? `${error.line}行目: ` : ''}${error.message}`,
+            message: scrubUnstorable(
+              `${source.fileName}: ${error.line > 0 ? `${error.line}行目: ` : ''}${error.message}`,
+            ),
           }
         : { line: 0, code: 'HUB_ERR_INTERNAL', message: errorMessage('HUB_ERR_INTERNAL', { requestId: id }) };
     if (!(error instanceof InputError)) log.error({ err: error, importId: id }, 'import failed');

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { scrubUnstorable } from '../normalize/storable-text.ts';
 import type { ImportCounts, ImportRun, Reject, RejectEntry } from '../schemas/import-run.ts';
 import type { Database, ImportRunRow } from './types.ts';
 
@@ -126,9 +127,10 @@ export async function insertRejects(
         import_id: importId,
         line: r.line,
         col: r.column ?? null,
-        field: r.field ?? null,
+        // A reader's message may quote the bad input; the database must still take it.
+        field: r.field === undefined ? null : scrubUnstorable(r.field),
         code: r.code,
-        message: r.message,
+        message: scrubUnstorable(r.message),
         raw: r.raw ?? null,
       })),
     )
