@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { DestinationStream, LoggerOptions } from 'pino';
+import type { RequestLimits } from './config/env.ts';
 import { HubError } from './errors.ts';
 
 /**
@@ -49,13 +50,34 @@ export function loggerOptions(level: string): LoggerOptions {
   };
 }
 
-/** The Fastify options shared by `serve` and tests. */
-export function serverOptions(level: string, stream?: DestinationStream): FastifyServerOptions {
+/**
+ * The Fastify options shared by `serve` and tests. Node answers 408 itself when headers (or a
+ * whole request, when `requestTimeoutMs` is set) take too long; slow bodies are cut by the
+ * request-limits plugin.
+ */
+export function serverOptions(
+  level: string,
+  stream?: DestinationStream,
+  limits?: Pick<RequestLimits, 'headersTimeoutMs' | 'requestTimeoutMs'>,
+): FastifyServerOptions {
   return {
     logger: stream ? { ...loggerOptions(level), stream } : loggerOptions(level),
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
+    ...(limits
+      ? {
+          requestTimeout: limits.requestTimeoutMs,
+          http: {
+            headersTimeout:
+              limits.requestTimeoutMs > 0
+                ? Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs)
+                : limits.headersTimeoutMs,
+            // How often Node checks those timeouts (its default is 30 s).
+            connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+          },
+        }
+      : {}),
   };
 }
 
