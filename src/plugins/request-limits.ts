@@ -47,6 +47,10 @@ export const requestLimitsPlugin = fp<{ limits: RequestLimits }>(
       if (inFlight >= limits.maxInFlight || app.isUnderPressure()) return overloaded(request, reply);
       inFlight++;
       request[counted] = true;
+      // One turn of the event loop before any work: requests that arrived meanwhile are parsed
+      // and counted now. Work on the embedded database completes without yielding, so without
+      // this turn requests would queue unseen, one after another, behind the socket.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const declared = Number(request.headers['content-length']);
       const limit = request.routeOptions.bodyLimit;
       if (Number.isFinite(declared) && limit !== undefined && declared > limit) {
