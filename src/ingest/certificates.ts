@@ -13,6 +13,7 @@ import type { ReadItem } from '../sdk/adapter.ts';
 import type { Database } from '../store/types.ts';
 import { keyOf, mapItem, type RunProgress, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
+import { loopYielder } from './yield-to-loop.ts';
 
 const check = TypeCompiler.Compile(TransferPersonRecord, [HubDate, Address, PersonName]);
 
@@ -30,7 +31,9 @@ export async function ingestCertificate(
   mappings: MappingCatalog,
 ): Promise<void> {
   const persons: TransferPersonRecord[] = [];
+  const pause = loopYielder();
   for await (const item of items) {
+    await pause();
     if (item.kind === 'meta') {
       takeMeta(item, mapping, run);
       continue;

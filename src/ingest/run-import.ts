@@ -25,6 +25,7 @@ import { certificateIdsFor, ingestCertificate, updateCertificateStatus } from '.
 import { ingestEnrolments, linkEnrolments } from './enrolments.ts';
 import { keyOf, mapItem, rejectCollector, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
+import { loopYielder } from './yield-to-loop.ts';
 
 /** One input file: its name, size and SHA-256 known up front, its bytes streamed on demand. */
 export interface ImportSource {
@@ -221,7 +222,9 @@ async function ingestRecords(
     rejects.add(r);
   };
 
+  const pause = loopYielder();
   for await (const item of items) {
+    await pause();
     if (item.kind === 'meta') {
       takeMeta(item, mapping, state);
       continue;
