@@ -200,5 +200,30 @@ export function detectEncoding(head: Uint8Array, complete: boolean): Detection {
   }
   if (sjis !== undefined) return { encoding: 'cp932', bom: false };
   if (euc !== undefined) return { encoding: 'euc-jp', bom: false };
-  return { invalid: findInvalid(sample, 'utf-8') };
+  return mostlyDecodes(sample) ?? { invalid: findInvalid(sample, 'utf-8') };
+}
+
+/**
+ * A sample that no encoding decodes whole may still be one file in one encoding with a few bad
+ * rows (a NUL-free but broken sequence, an overlong form, a lone surrogate written as UTF-8):
+ * the encoding that decodes the first line and all but a few lines (at most 3, or 1%) is the
+ * file's, and the bad lines become rejects of their rows instead of failing the file. Text in
+ * another encoding fails on most lines with Japanese in them, so it is not taken for this.
+ */
+function mostlyDecodes(sample: Uint8Array): Detection | undefined {
+  const lines: Uint8Array[] = [];
+  for (let start = 0; start < sample.length; ) {
+    const lf = sample.indexOf(0x0a, start);
+    const end = lf === -1 ? sample.length : lf;
+    lines.push(sample.subarray(start, end));
+    start = end + 1;
+  }
+  const allowed = Math.max(3, Math.floor(lines.length / 100));
+  let best: { encoding: Encoding; bad: number } | undefined;
+  for (const encoding of ['utf-8', 'cp932', 'euc-jp'] as const) {
+    if (lines.length < 2 || decodesAs(lines[0]!, encoding) === undefined) continue;
+    const bad = lines.filter((l) => decodesAs(l, encoding) === undefined).length;
+    if (bad < lines.length - 1 && (!best || bad < best.bad)) best = { encoding, bad };
+  }
+  return best && best.bad <= allowed ? { encoding: best.encoding, bom: false } : undefined;
 }
