@@ -17,6 +17,14 @@ const byFolder: Record<string, (name: string) => string | undefined> = {
   'juki-legacy-fixed': (n) => (n.endsWith('.DAT') ? 'juki-legacy-fixed' : undefined),
   'tenshutsu-xml': (n) => (n.endsWith('.xml') ? 'tenshutsu-xml' : undefined),
   departmental: (n) => (n.endsWith('.csv') ? `${n.replace(/\.csv$/, '')}-csv` : undefined),
+  restricted: (n) =>
+    n === 'kokuho.csv'
+      ? 'kokuho-csv'
+      : n.endsWith('.xml')
+        ? 'tenshutsu-xml'
+        : n.endsWith('.csv')
+          ? 'juki-standard-csv'
+          : undefined,
   'scenario-chigasaki': (n) =>
     n === 'kouki.csv' ? 'kouki-csv' : n.endsWith('.csv') ? 'juki-standard-csv' : undefined,
 };
