@@ -49,7 +49,10 @@ describe('an SFTP server that lists names with ../', () => {
       (await app.inject({ method: 'POST', url: '/v1/jobs/juki-sftp/run', headers: auth(keys.admin) })).json();
     expect((await run()).counts).toMatchObject({ refused: listed, waiting: 1 });
     const second = await run();
-    expect(second).toMatchObject({ status: 'succeeded', counts: { refused: listed, imported: 1, failed: 0 } });
+    expect(second).toMatchObject({
+      status: 'succeeded',
+      counts: { refused: listed, imported: 1, failed: 0 },
+    });
     expect(await app.hub.persons.count()).toBe(27);
     expect(existsSync('/tmp/madoguchi-hub-hostile-sftp.csv')).toBe(false);
     expect(existsSync(path.join(serverRoot, 'export', 'archive', 'JUKI.csv'))).toBe(true);
