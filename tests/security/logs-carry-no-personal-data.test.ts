@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { committedCases } from '../../fixtures/hostile/generate.ts';
 import type { App } from '../../src/app.ts';
 import { myNumberCheckDigit } from '../../src/normalize/check-digits.ts';
 import { auth, keys, personal, testApp } from '../helpers/app.ts';
@@ -32,7 +33,7 @@ function hostileSample(): Buffer {
   ]);
 }
 
-describe('logs carry no personal data, whatever the input', () => {
+describe('logs carry no personal data, whatever the input (fixtures/**, fixtures/hostile, hostile variants)', () => {
   let app: App;
   const lines: string[] = [];
   let secrets: Set<string>;
@@ -65,6 +66,14 @@ describe('logs carry no personal data, whatever the input', () => {
     for (const f of fixtureFiles()) {
       const res = await upload(f.adapter, path.basename(f.file), f.bytes);
       expect(res.statusCode, f.file).toBe(201);
+    }
+    for (const c of committedCases().filter((h) => /\.(csv|xml)$/.test(h.name))) {
+      const res = await upload(
+        c.name.endsWith('.xml') ? 'tenshutsu-xml' : 'juki-standard-csv',
+        c.name,
+        c.bytes,
+      );
+      expect(res.statusCode, c.name).toBe(201);
     }
     const nul = await upload('juki-standard-csv&encoding=utf-8', 'nul.csv', hostileSample());
     expect(nul.json(), JSON.stringify(nul.json().error)).toMatchObject({
