@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import type { ApiKey } from '../../src/config/env.ts';
-import { keys, personal, testApp } from '../helpers/app.ts';
+import { auth, keys, personal, testApp } from '../helpers/app.ts';
 import { loadFromOtherProcess } from '../helpers/load-client.ts';
 import { rawRequest } from '../helpers/raw-http.ts';
 
@@ -86,6 +86,25 @@ describe('rate limit and overload', () => {
       expect(await limited.json()).toMatchObject({ status: 429, code: 'HUB_ERR_RATE_LIMITED' });
       expect((await get(keys.mynumber)).status).toBe(200);
       for (let i = 0; i < 5; i++) expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 503 with Retry-After while the event loop is late, when HUB_MAX_EVENT_LOOP_DELAY_MS is set', async () => {
+    const app = await testApp({ env: { HUB_MAX_EVENT_LOOP_DELAY_MS: '100' } });
+    try {
+      await app.ready();
+      const until = Date.now() + 1500;
+      while (Date.now() < until) {
+        // Busy: a stalled event loop, as a long synchronous task makes it.
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      const res = await app.inject({ method: 'GET', url: '/v1/adapters', headers: auth(keys.counter) });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.json()).toMatchObject({ code: 'HUB_ERR_OVERLOADED' });
+      expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     } finally {
       await app.close();
     }
