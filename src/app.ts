@@ -17,6 +17,7 @@ import { type MappingCatalog, requireMappingCatalog } from './mapping/catalog.ts
 import { createMetrics, type Metrics } from './metrics.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
+import { hardeningPlugin } from './plugins/hardening.ts';
 import { healthRoutes } from './routes/health.ts';
 import { v1Routes } from './routes/v1/index.ts';
 import { newLocalKey } from './runtime/local-server.ts';
@@ -83,7 +84,7 @@ export interface BuildOptions {
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const app = Fastify(
-    serverOptions(config.logLevel, options.logStream),
+    serverOptions(config.logLevel, options.logStream, config.limits),
   ).withTypeProvider<TypeBoxTypeProvider>();
   const adapters = createAdapterRegistry(options.adapters ?? shippedAdapters);
   const mappings = requireMappingCatalog(
@@ -182,6 +183,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   for (const schema of allSchemas) app.addSchema(schema);
   await app.register(errorsPlugin);
+  await app.register(hardeningPlugin, { limits: config.limits });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

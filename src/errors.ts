@@ -189,6 +189,44 @@ export const errorCatalog = {
   },
   HUB_ERR_SCHEMA: { status: 422, title: 'Record invalid', detail: '{field}: {message}' },
 
+  // Hostile and oversized input (issue 8): limits, timeouts, characters no store can hold.
+  HUB_ERR_REQUEST_TIMEOUT: {
+    status: 408,
+    title: 'Request timeout',
+    detail: '要求の本文が届くのが遅すぎるため打ち切りました（{message}）',
+  },
+  HUB_ERR_RATE_LIMITED: {
+    status: 429,
+    title: 'Too many requests',
+    detail: '要求が多すぎます。{seconds} 秒後に再送してください',
+  },
+  HUB_ERR_OVERLOADED: {
+    status: 503,
+    title: 'Overloaded',
+    detail: '現在混み合っています。{seconds} 秒後に再送してください',
+  },
+  HUB_ERR_REQUEST_CHARACTER: {
+    status: 400,
+    title: 'Invalid character in request',
+    detail: '{where} に使えない文字（{what}）が含まれています',
+  },
+  HUB_ERR_FILE_NAME: {
+    status: 400,
+    title: 'File name refused',
+    detail: 'ファイル名は使えません（パス区切り「/」「\\」、「..」、制御文字を含まない名前にしてください）',
+  },
+  HUB_ERR_INVALID_CHARACTER: {
+    status: 422,
+    title: 'Invalid character',
+    detail: '{field} に保存できない文字（{what}）があります',
+  },
+  HUB_ERR_CERTIFICATE_REISSUED: {
+    status: 422,
+    title: 'Certificate reissued',
+    detail:
+      '転出証明書 {number} の異動者（順位 {order}）は、同じ市区町村の転出証明書 {previous} ですでに届いています（再交付分）。先の証明書を使ってください',
+  },
+
   // Configuration and mapping files.
   HUB_ERR_CONFIG: { status: 500, title: 'Configuration error', detail: '{message}' },
   HUB_ERR_MAPPING: { status: 500, title: 'Mapping error', detail: '{message}' },

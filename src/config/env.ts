@@ -25,6 +25,13 @@ export const Env = Type.Object({
     }),
   ),
   HUB_MAX_UPLOAD_BYTES: Type.Integer({ minimum: 1, default: 2 * 1024 * 1024 * 1024 }),
+  HUB_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
+  HUB_MAX_IN_FLIGHT: Type.Integer({ minimum: 1, default: 256 }),
+  HUB_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
+  HUB_HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
+  HUB_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 3_600_000 }),
+  HUB_BODY_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
+  HUB_BODY_MIN_BYTES_PER_SECOND: Type.Integer({ minimum: 0, default: 1024 }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -55,9 +62,31 @@ export interface Config {
   /** This municipality's 地方公共団体コード, whose 外字 table writers use. */
   municipalityCode?: string;
   maxUploadBytes: number;
+  /** Bounds on requests: rate, concurrency, event-loop delay and the timeouts (README, Limits). */
+  limits: RequestLimits;
   logLevel: Env['LOG_LEVEL'];
   /** The folder holding `mappings/` (the project root by default). */
   mappingsDir: string;
+}
+
+export interface RequestLimits {
+  /** Requests per minute and client (API key id; the address for requests without a key). */
+  ratePerMinute: number;
+  /** Requests handled at once; more answer 503 with Retry-After. */
+  maxInFlight: number;
+  /**
+   * Event-loop delay above which requests answer 503 (0: not checked, the default: the embedded
+   * PGlite runs on the event loop, so long queries delay it by design).
+   */
+  maxEventLoopDelayMs: number;
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request (0: none; the body rate below still applies). */
+  requestTimeoutMs: number;
+  /** Longest wait for the next bytes of a body; also the grace before the rate is checked. */
+  bodyTimeoutMs: number;
+  /** Slowest average body rate accepted after the grace (0: not checked). */
+  bodyMinBytesPerSecond: number;
 }
 
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -93,6 +122,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     apiKeys,
     stagingDir: memory ? path.join(tmpdir(), 'madoguchi-hub-staging') : path.join(dataDir, 'staging'),
     maxUploadBytes: parsed.HUB_MAX_UPLOAD_BYTES,
+    limits: {
+      ratePerMinute: parsed.HUB_RATE_LIMIT_PER_MINUTE,
+      maxInFlight: parsed.HUB_MAX_IN_FLIGHT,
+      maxEventLoopDelayMs: parsed.HUB_MAX_EVENT_LOOP_DELAY_MS,
+      headersTimeoutMs: parsed.HUB_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: parsed.HUB_REQUEST_TIMEOUT_MS,
+      bodyTimeoutMs: parsed.HUB_BODY_TIMEOUT_MS,
+      bodyMinBytesPerSecond: parsed.HUB_BODY_MIN_BYTES_PER_SECOND,
+    },
     logLevel: parsed.LOG_LEVEL,
     mappingsDir: path.join(projectRoot, 'mappings'),
     ...(parsed.DATABASE_URL ? { databaseUrl: parsed.DATABASE_URL } : {}),

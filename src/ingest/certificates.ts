@@ -1,5 +1,5 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { InputError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
@@ -13,6 +13,7 @@ import type { ReadItem } from '../sdk/adapter.ts';
 import type { Database } from '../store/types.ts';
 import { keyOf, mapItem, type RunProgress, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
+import { loopYielder } from './yield-to-loop.ts';
 
 const check = TypeCompiler.Compile(TransferPersonRecord, [HubDate, Address, PersonName]);
 
@@ -30,7 +31,9 @@ export async function ingestCertificate(
   mappings: MappingCatalog,
 ): Promise<void> {
   const persons: TransferPersonRecord[] = [];
+  const pause = loopYielder();
   for await (const item of items) {
+    await pause();
     if (item.kind === 'meta') {
       takeMeta(item, mapping, run);
       continue;
@@ -71,14 +74,16 @@ export async function ingestCertificate(
   const hash = sha256Hex(stableStringify({ certificate, persons: personRecords }));
   const prior = await trx
     .selectFrom('transfer_certificates')
-    .select(['id', 'record_hash'])
+    .select(['id', 'record_hash', 'version'])
     .where('source_key', '=', sourceKey)
     .executeTakeFirst();
   if (prior && prior.record_hash === hash) {
     run.counts.unchanged += persons.length;
     return;
   }
+  await refuseReissue(trx, sourceKey, certificate.number, personRecords);
   const certificateId = prior?.id ?? newId('tc');
+  const version = prior ? prior.version + 1 : 1;
   const now = new Date();
   await trx
     .insertInto('transfer_certificates')
@@ -93,6 +98,7 @@ export async function ingestCertificate(
       file_name: run.file,
       as_of: run.asOf,
       updated_at: now,
+      version,
     })
     .onConflict((oc) =>
       oc.column('source_key').doUpdateSet((eb) => ({
@@ -102,8 +108,22 @@ export async function ingestCertificate(
         file_name: eb.ref('excluded.file_name'),
         as_of: eb.ref('excluded.as_of'),
         updated_at: eb.ref('excluded.updated_at'),
+        version: eb.ref('excluded.version'),
       })),
     )
+    .execute();
+  // The content of every version stays, so a corrected certificate never erases the first one.
+  await trx
+    .insertInto('transfer_certificate_versions')
+    .values({
+      certificate_id: certificateId,
+      version,
+      record: JSON.stringify({ certificate, persons: personRecords }),
+      record_hash: hash,
+      import_id: run.id,
+      file_name: run.file,
+      as_of: run.asOf,
+    })
     .execute();
   const existing = await trx
     .selectFrom('transfer_persons')
@@ -140,9 +160,18 @@ export async function ingestCertificate(
       await trx.updateTable('transfer_persons').set(row).where('id', '=', id).execute();
       run.counts.updated++;
     } else {
+      // A resident keeps their id from the certificate they came with; a later certificate
+      // (moving away and back) gives its person a new one, linked by matched_person_id.
+      const taken =
+        registered &&
+        (await trx
+          .selectFrom('transfer_persons')
+          .select('id')
+          .where('id', '=', registered.id)
+          .executeTakeFirst());
       await trx
         .insertInto('transfer_persons')
-        .values({ id: registered?.id ?? newId('per'), ...row })
+        .values({ id: registered && !taken ? registered.id : newId('per'), ...row })
         .execute();
       run.counts.inserted++;
     }
@@ -150,6 +179,39 @@ export async function ingestCertificate(
   const gone = [...idByPosition.entries()].filter(([pos]) => !orders.has(pos)).map(([, id]) => id);
   if (gone.length > 0) await trx.deleteFrom('transfer_persons').where('id', 'in', gone).execute();
   await updateCertificateStatus(trx, [certificateId]);
+}
+
+/**
+ * A certificate under another number from the same municipality, for a person (by 住民票コード)
+ * already on one of its certificates, is a re-issue (再交付): refused with its own code, so
+ * that one move never stands as two pending transfer-ins. The earlier certificate is the one
+ * to use; a correction under the same number is a new version instead.
+ */
+async function refuseReissue(
+  trx: Transaction<Database>,
+  sourceKey: string,
+  number: string,
+  persons: { order: number; residentCode?: string }[],
+): Promise<void> {
+  const codes = persons.map((p) => p.residentCode).filter((c): c is string => !!c);
+  if (codes.length === 0) return;
+  const municipality = sourceKey.slice(0, sourceKey.indexOf(':') + 1);
+  const earlier = await trx
+    .selectFrom('transfer_persons as p')
+    .innerJoin('transfer_certificates as c', 'c.id', 'p.certificate_id')
+    .select(['c.number', 'p.resident_code'])
+    .where('p.resident_code', 'in', codes)
+    .where('c.source_key', '!=', sourceKey)
+    .where(sql<boolean>`left(c.source_key, ${municipality.length}) = ${municipality}`)
+    .orderBy('c.as_of')
+    .executeTakeFirst();
+  if (!earlier) return;
+  const order = persons.find((p) => p.residentCode === earlier.resident_code)?.order;
+  throw new InputError(
+    'HUB_ERR_CERTIFICATE_REISSUED',
+    { line: order ?? 0, field: '住民票コード' },
+    { number, order, previous: earlier.number },
+  );
 }
 
 /** A certificate is `registered` once every person in it is a resident of the register. */

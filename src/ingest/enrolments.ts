@@ -11,6 +11,7 @@ import type { RejectInput } from '../store/imports-repo.ts';
 import type { Database } from '../store/types.ts';
 import { keyOf, mapItem, type RunProgress, rejectCollector, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
+import { loopYielder } from './yield-to-loop.ts';
 
 const check = TypeCompiler.Compile(EnrolmentRecord, [HubDate, Program]);
 
@@ -42,7 +43,9 @@ export async function ingestEnrolments(
     batch = [];
     await rejects.flush();
   };
+  const pause = loopYielder();
   for await (const item of items) {
+    await pause();
     if (item.kind === 'meta') {
       takeMeta(item, mapping, run);
       continue;

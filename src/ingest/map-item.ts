@@ -5,6 +5,7 @@ import { errorMessage, InputError } from '../errors.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
 import type { CompiledMapping } from '../mapping/compile.ts';
 import { resolveGaiji } from '../mapping/gaiji.ts';
+import { findUnstorable, scrubUnstorable } from '../normalize/storable-text.ts';
 import type { ImportCounts } from '../schemas/import-run.ts';
 import type { ReadItem } from '../sdk/adapter.ts';
 import { insertRejects, type RejectInput } from '../store/imports-repo.ts';
@@ -97,6 +98,8 @@ export function mapItem(
   state: MapState,
   mappings: MappingCatalog,
 ): Mapped {
+  const unstorable = unstorableValue(item, state);
+  if (unstorable) return unstorable;
   const result = mapping.apply(item.values);
   if (result.kind === 'skip') return result;
   if (result.kind === 'reject') {
@@ -135,6 +138,28 @@ export function mapItem(
       raw: item.raw,
     },
   };
+}
+
+/** A raw value with NUL or a lone surrogate is a reject of its row, never a database error. */
+function unstorableValue(item: Extract<ReadItem, { kind: 'record' }>, state: MapState): Mapped | undefined {
+  for (const [field, value] of Object.entries(item.values)) {
+    const found = findUnstorable(value) ?? findUnstorable(field);
+    if (!found) continue;
+    const column = columnOf(state, field);
+    const name = scrubUnstorable(field);
+    return {
+      kind: 'reject',
+      reject: {
+        line: item.line,
+        ...(column !== undefined ? { column } : {}),
+        field: name,
+        code: 'HUB_ERR_INVALID_CHARACTER',
+        message: errorMessage('HUB_ERR_INVALID_CHARACTER', { field: name, what: found.what }),
+        raw: item.raw,
+      },
+    };
+  }
+  return undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
 import type { CompiledMapping } from '../mapping/compile.ts';
 import { kanaKey, nameKey } from '../normalize/kana.ts';
+import { scrubUnstorable } from '../normalize/storable-text.ts';
 import type { Encoding } from '../parsers/decode.ts';
 import { Address } from '../schemas/address.ts';
 import { HubDate } from '../schemas/common.ts';
@@ -24,6 +25,7 @@ import { certificateIdsFor, ingestCertificate, updateCertificateStatus } from '.
 import { ingestEnrolments, linkEnrolments } from './enrolments.ts';
 import { keyOf, mapItem, rejectCollector, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
+import { loopYielder } from './yield-to-loop.ts';
 
 /** One input file: its name, size and SHA-256 known up front, its bytes streamed on demand. */
 export interface ImportSource {
@@ -148,9 +150,11 @@ export async function runImport(
         ? {
             line: error.line,
             ...(error.column !== undefined ? { column: error.column } : {}),
-            ...(error.field !== undefined ? { field: error.field } : {}),
+            ...(error.field !== undefined ? { field: scrubUnstorable(error.field) } : {}),
             code: error.code,
-            message: `${source.fileName}: ${error.line > 0 ? `${error.line}行目: ` : ''}${error.message}`,
+            message: scrubUnstorable(
+              `${source.fileName}: ${error.line > 0 ? `${error.line}行目: ` : ''}${error.message}`,
+            ),
           }
         : { line: 0, code: 'HUB_ERR_INTERNAL', message: errorMessage('HUB_ERR_INTERNAL', { requestId: id }) };
     if (!(error instanceof InputError)) log.error({ err: error, importId: id }, 'import failed');
@@ -218,7 +222,9 @@ async function ingestRecords(
     rejects.add(r);
   };
 
+  const pause = loopYielder();
   for await (const item of items) {
+    await pause();
     if (item.kind === 'meta') {
       takeMeta(item, mapping, state);
       continue;

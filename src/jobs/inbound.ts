@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { InboundJob } from '../config/hub-config.ts';
 import type { ImportOptions, ImportSource } from '../ingest/run-import.ts';
 import { fileSource } from '../ingest/sources.ts';
+import { isPlainFileName } from '../normalize/storable-text.ts';
 import type { Staging } from '../runtime/staging.ts';
 import { pauseForTest } from '../runtime/test-pause.ts';
 import type { ImportRun } from '../schemas/import-run.ts';
@@ -17,6 +18,8 @@ export interface InboundCounts {
   imported: number;
   unchanged: number;
   failed: number;
+  /** Listed names that are not plain file names (`../x`), left where they are. */
+  refused: number;
 }
 
 const SKIP = /\.(done|tmp|part|filepart)$/i;
@@ -38,13 +41,18 @@ export async function runInbound(
     now?: () => number;
   },
 ): Promise<InboundCounts> {
-  const counts: InboundCounts = { seen: 0, waiting: 0, imported: 0, unchanged: 0, failed: 0 };
+  const counts: InboundCounts = { seen: 0, waiting: 0, imported: 0, unchanged: 0, failed: 0, refused: 0 };
   const now = deps.now ?? Date.now;
   const pattern = job.pattern ? new RegExp(job.pattern) : undefined;
   const source: InboundSource =
     job.source.type === 'sftp' ? await sftpSource(job.source) : folderSource(job.source.dir);
   try {
-    const files = (await source.list())
+    const listed = await source.list();
+    // A name from a remote listing is used in local and remote paths: only a plain name is
+    // taken; `../x`, `a/b` or control characters (a hostile or broken server) are left alone.
+    const plain = listed.filter((f) => isPlainFileName(f.name));
+    counts.refused = listed.length - plain.length;
+    const files = plain
       .filter((f) => !SKIP.test(f.name) && (!pattern || pattern.test(f.name)))
       .sort((a, b) => a.name.localeCompare(b.name));
     for (const f of files) {

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Character decoding for core-system exports: UTF-8 (with or without BOM), CP932 (Shift_JIS
  * with the user-defined area F040–F9FC → U+E000–U+E757) and EUC-JP. Decoding is fatal: a byte
@@ -104,13 +106,53 @@ function decodeEucJpMs(bytes: Uint8Array): { text: string } | { invalid: Invalid
   return bad ? { invalid: bad } : { text };
 }
 
+/**
+ * Where a byte string stops being valid: the first byte of the character that cannot be
+ * completed, and the bytes from there to the failing one (at most four). A bisection on
+ * prefixes finds the neighbourhood (native UTF-8 validation, or streaming decodes), the last
+ * character boundary before it is confirmed by a whole decode, and from there bytes are fed one
+ * at a time: a bad byte at the end of a 20 MB line costs a few dozen native passes, not one
+ * call per byte.
+ */
 function findInvalid(bytes: Uint8Array, encoding: Encoding): InvalidBytes {
-  const decoder = new TextDecoder(whatwgLabel(encoding), { fatal: true, ignoreBOM: true });
-  let start = 0;
-  for (let i = 0; i < bytes.length; i++) {
+  const label = whatwgLabel(encoding);
+  const decodes = (end: number, stream: boolean): boolean => {
     try {
-      const out = decoder.decode(bytes.subarray(i, i + 1), { stream: true });
-      if (out.length > 0) start = i + 1;
+      new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, end), { stream });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // Whether [0, end) holds no invalid byte (a character cut at `end` does not count).
+  const prefixOk = (end: number): boolean => {
+    if (encoding !== 'utf-8') return decodes(end, true);
+    let cut = end;
+    while (cut > 0 && end - cut < 3 && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut--;
+    return isUtf8(bytes.subarray(0, cut));
+  };
+  let lo = 0;
+  let hi = bytes.length;
+  if (prefixOk(hi)) lo = hi;
+  else
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (prefixOk(mid)) lo = mid;
+      else hi = mid;
+    }
+  // The last character boundary at or before the neighbourhood: [0, from) decodes whole.
+  let from = 0;
+  for (let k = lo; k >= Math.max(0, lo - 4); k--) {
+    if (encoding === 'utf-8' ? isUtf8(bytes.subarray(0, k)) : decodes(k, false)) {
+      from = k;
+      break;
+    }
+  }
+  const decoder = new TextDecoder(label, { fatal: true, ignoreBOM: true });
+  let start = from;
+  for (let i = from; i < bytes.length; i++) {
+    try {
+      if (decoder.decode(bytes.subarray(i, i + 1), { stream: true }).length > 0) start = i + 1;
     } catch {
       return { offset: start, hex: hex(bytes.subarray(start, Math.min(i + 1, start + 4))) };
     }
@@ -158,5 +200,30 @@ export function detectEncoding(head: Uint8Array, complete: boolean): Detection {
   }
   if (sjis !== undefined) return { encoding: 'cp932', bom: false };
   if (euc !== undefined) return { encoding: 'euc-jp', bom: false };
-  return { invalid: findInvalid(sample, 'utf-8') };
+  return mostlyDecodes(sample) ?? { invalid: findInvalid(sample, 'utf-8') };
+}
+
+/**
+ * A sample that no encoding decodes whole may still be one file in one encoding with a few bad
+ * rows (a NUL-free but broken sequence, an overlong form, a lone surrogate written as UTF-8):
+ * the encoding that decodes the first line and all but a few lines (at most 3, or 1%) is the
+ * file's, and the bad lines become rejects of their rows instead of failing the file. Text in
+ * another encoding fails on most lines with Japanese in them, so it is not taken for this.
+ */
+function mostlyDecodes(sample: Uint8Array): Detection | undefined {
+  const lines: Uint8Array[] = [];
+  for (let start = 0; start < sample.length; ) {
+    const lf = sample.indexOf(0x0a, start);
+    const end = lf === -1 ? sample.length : lf;
+    lines.push(sample.subarray(start, end));
+    start = end + 1;
+  }
+  const allowed = Math.max(3, Math.floor(lines.length / 100));
+  let best: { encoding: Encoding; bad: number } | undefined;
+  for (const encoding of ['utf-8', 'cp932', 'euc-jp'] as const) {
+    if (lines.length < 2 || decodesAs(lines[0]!, encoding) === undefined) continue;
+    const bad = lines.filter((l) => decodesAs(l, encoding) === undefined).length;
+    if (bad < lines.length - 1 && (!best || bad < best.bad)) best = { encoding, bad };
+  }
+  return best && best.bad <= allowed ? { encoding: best.encoding, bom: false } : undefined;
 }

@@ -116,7 +116,8 @@ export async function* readDelimited(
         };
         continue;
       }
-      const values: Record<string, string> = {};
+      // No prototype: a column named `__proto__` is kept as a value like any other.
+      const values: Record<string, string> = Object.create(null);
       for (let i = 0; i < header.length; i++) values[header[i]!] = item.fields[i]!;
       records++;
       yield { kind: 'record', entity: options.entity, line: item.startLine, values, raw };

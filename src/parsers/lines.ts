@@ -12,23 +12,31 @@ export interface RawLine {
  * 0x1A at the very end of the file is dropped.
  */
 export async function* splitLines(input: AsyncIterable<Uint8Array>): AsyncGenerator<RawLine> {
-  let carry: Buffer = Buffer.alloc(0);
+  // The bytes of a line not yet ended, as the chunks that hold them: each chunk is searched
+  // once and a long line is joined once, so the work stays linear in the line's length.
+  let parts: Buffer[] = [];
   let line = 0;
   let offset = 0;
+  const take = (tail: Buffer): Buffer => {
+    const bytes = parts.length === 0 ? tail : Buffer.concat([...parts, tail]);
+    parts = [];
+    return bytes;
+  };
   for await (const chunk of input) {
-    let buf: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
     for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, start)) {
-      const end = i > start && buf[i - 1] === 0x0d ? i - 1 : i;
+      const raw = take(buf.subarray(start, i));
+      const bytes = raw.length > 0 && raw[raw.length - 1] === 0x0d ? raw.subarray(0, raw.length - 1) : raw;
       line++;
-      yield { line, bytes: buf.subarray(start, end), offset };
-      offset += i + 1 - start;
+      yield { line, bytes, offset };
+      offset += raw.length + 1;
       start = i + 1;
     }
-    buf = buf.subarray(start);
-    carry = Buffer.from(buf);
+    // Copied: the caller may reuse its chunk's memory after handing it over.
+    if (start < buf.length) parts.push(Buffer.from(buf.subarray(start)));
   }
-  let last = carry;
+  let last = take(Buffer.alloc(0));
   if (last.length > 0 && last[last.length - 1] === 0x1a) last = last.subarray(0, last.length - 1);
   if (last.length > 0 && last[last.length - 1] === 0x0d) last = last.subarray(0, last.length - 1);
   if (last.length > 0) yield { line: line + 1, bytes: last, offset };

@@ -115,6 +115,11 @@ export const TransferCertificate = Type.Object(
     status: Type.Union([Type.Literal('pending'), Type.Literal('registered')], {
       description: 'registered once every person appears in a 住記 export',
     }),
+    version: Type.Integer({
+      minimum: 1,
+      description:
+        '1, plus one for each import of this number with other content (earlier versions are kept)',
+    }),
     persons: Type.Array(Type.Ref(TransferPerson)),
     provenance: Type.Object({
       adapter: Type.String(),

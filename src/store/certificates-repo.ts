@@ -43,6 +43,7 @@ export function createCertificatesRepository(db: Kysely<Database>) {
           ...(r.destination ? { destination: r.destination } : {}),
           ...(r.headName ? { headName: r.headName } : {}),
           status: c.status,
+          version: c.version,
           persons: persons
             .filter((p) => p.certificate_id === c.id)
             .map((p) => ({

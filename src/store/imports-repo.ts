@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { scrubUnstorable } from '../normalize/storable-text.ts';
 import type { ImportCounts, ImportRun, Reject, RejectEntry } from '../schemas/import-run.ts';
 import type { Database, ImportRunRow } from './types.ts';
 
@@ -116,6 +118,18 @@ export function createImportsRepository(db: Kysely<Database>) {
   };
 }
 
+/** Raw bytes kept per reject; a longer row keeps its head, its length and its SHA-256. */
+export const REJECT_RAW_KEPT = 64 * 1024;
+
+function keptRaw(r: RejectInput): { raw: Uint8Array | null; note: string } {
+  if (!r.raw || r.raw.length <= REJECT_RAW_KEPT) return { raw: r.raw ?? null, note: '' };
+  const sha256 = createHash('sha256').update(r.raw).digest('hex');
+  return {
+    raw: r.raw.subarray(0, REJECT_RAW_KEPT),
+    note: `（行は ${r.raw.length} バイト、SHA-256 ${sha256}。先頭 ${REJECT_RAW_KEPT} バイトのみ保存）`,
+  };
+}
+
 export async function insertRejects(
   db: Kysely<Database>,
   importId: string,
@@ -125,16 +139,21 @@ export async function insertRejects(
   await db
     .insertInto('import_rejects')
     .values(
-      rejects.map((r) => ({
-        import_id: importId,
-        line: r.line,
-        col: r.column ?? null,
-        field: r.field ?? null,
-        code: r.code,
-        message: r.message,
-        raw: r.raw ?? null,
-        restricted: r.restricted ?? false,
-      })),
+      rejects.map((r) => {
+        // A 20 MB line is kept as its head: storing it whole stalled the import for half a minute.
+        const { raw, note } = keptRaw(r);
+        return {
+          import_id: importId,
+          line: r.line,
+          col: r.column ?? null,
+          // A reader's message may quote the bad input; the database must still take it.
+          field: r.field === undefined ? null : scrubUnstorable(r.field),
+          code: r.code,
+          message: scrubUnstorable(r.message) + note,
+          raw,
+          restricted: r.restricted ?? false,
+        };
+      }),
     )
     .execute();
 }

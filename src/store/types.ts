@@ -136,6 +136,19 @@ export interface TransferCertificatesTable {
   file_name: string;
   as_of: Timestamp;
   updated_at: Timestamp;
+  /** 1 for the first import; each import with other content under the same number adds one. */
+  version: Generated<number>;
+}
+
+/** Every version's whole content (certificate and persons), kept when a later one replaces it. */
+export interface TransferCertificateVersionsTable {
+  certificate_id: string;
+  version: number;
+  record: Json<{ certificate: TransferCertificateRecord; persons: unknown[] }>;
+  record_hash: string;
+  import_id: string;
+  file_name: string;
+  as_of: Timestamp;
 }
 
 /** The certificate's own fields, as stored (persons are rows of their own). */
@@ -237,6 +250,7 @@ export interface Database {
   visits: VisitsTable;
   transfer_certificates: TransferCertificatesTable;
   transfer_persons: TransferPersonsTable;
+  transfer_certificate_versions: TransferCertificateVersionsTable;
   enrolments: EnrolmentsTable;
   form_submissions: FormSubmissionsTable;
   idempotency_keys: IdempotencyKeysTable;

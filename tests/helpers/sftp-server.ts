@@ -32,7 +32,11 @@ export interface TestSftpServer {
  * A real SFTP server over TCP on loopback (ssh2's Server class), serving `root`: the default
  * test suite's stand-in for an OpenSSH sshd, with one public-key user.
  */
-export async function startSftpServer(root: string, port = 0): Promise<TestSftpServer> {
+export async function startSftpServer(
+  root: string,
+  port = 0,
+  options: { hostileNames?: string[] } = {},
+): Promise<TestSftpServer> {
   const host = utils.generateKeyPairSync('ed25519');
   const user = utils.generateKeyPairSync('ed25519');
   const allowed = utils.parseKey(user.public);
@@ -198,6 +202,13 @@ export async function startSftpServer(root: string, port = 0): Promise<TestSftpS
                 attrs: attrsOf(st),
               };
             });
+            // A hostile server may list any name, `../../x` included: listed, never served.
+            for (const name of options.hostileNames ?? [])
+              names.push({
+                filename: name,
+                longname: `-rw-r--r-- 1 hub hub 10 Jan 1 00:00 ${name}`,
+                attrs: { mode: 0o100644, uid: 0, gid: 0, size: 10, atime: 0, mtime: 0 },
+              });
             sftp.name(reqid, names);
           });
         });

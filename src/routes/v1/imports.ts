@@ -19,6 +19,8 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/imports',
     {
       config: { scope: 'imports:write' },
+      // A declared Content-Length over it answers 413 before the body is read (request-limits).
+      bodyLimit: app.hub.config.maxUploadBytes,
       schema: {
         tags: ['imports'],
         summary: 'Import one file (the raw bytes as the body)',

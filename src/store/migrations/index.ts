@@ -6,6 +6,7 @@ import * as m0004 from './0004-visits.ts';
 import * as m0005 from './0005-deliveries.ts';
 import * as m0006 from './0006-jobs.ts';
 import * as m0007 from './0007-audit-chain.ts';
+import * as m0008 from './0008-certificate-versions.ts';
 import * as m0009 from './0009-crash-recovery.ts';
 import * as m0014 from './0014-disclosure.ts';
 
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '0006-jobs': m0006,
   '0007-audit-chain': m0007,
   '0009-crash-recovery': m0009,
+  '0008-certificate-versions': m0008,
   '0014-disclosure': m0014,
 };
