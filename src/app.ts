@@ -109,7 +109,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     log: app.log,
     ...(config.municipalityCode ? { municipalityCode: config.municipalityCode } : {}),
   });
-  const ingestDeps: IngestDeps = { db: store.db, adapters, mappings, log: app.log };
+  const ingestDeps: IngestDeps = {
+    db: store.db,
+    adapters,
+    mappings,
+    log: app.log,
+    sources: hubConfig.sources ?? {},
+  };
   const hub: Hub = {
     config,
     store,
@@ -136,6 +142,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async importFile(source, importOptions) {
       const run = await runImport(ingestDeps, source, importOptions);
       metrics.importsTotal.inc({ adapter: run.adapter, status: run.status });
+      for (const w of run.warnings) metrics.importWarnings.inc({ adapter: run.adapter, code: w.code });
       metrics.importRows.inc({ adapter: run.adapter, outcome: 'rejected' }, run.counts.rejected);
       metrics.importRows.inc(
         { adapter: run.adapter, outcome: 'accepted' },

@@ -58,9 +58,30 @@ export const OutboundJob = Type.Object(
   { additionalProperties: false, description: 'a pass of the delivery outbox' },
 );
 
+/** How the hub treats the files of one read adapter, wherever they come from (CLI, API, jobs). */
+export const SourceSettings = Type.Object(
+  {
+    strictColumns: Type.Optional(
+      Type.Boolean({
+        description:
+          'fail a file with a column the mapping neither reads nor declares ignored (default: warn)',
+      }),
+    ),
+    maxRejects: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^\\d+(\\.\\d+)?%$|^\\d+$' })], {
+        description:
+          'rejected rows allowed before the run fails and writes nothing: a number of rows, or "P%" of the rows read',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SourceSettings = Static<typeof SourceSettings>;
+
 export const HubConfigFile = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
+    sources: Type.Optional(Type.Record(Type.String(), SourceSettings, { description: 'by read adapter id' })),
     targets: Type.Optional(
       Type.Record(
         Type.String(),
