@@ -310,7 +310,9 @@ function contractProblems(loaded: LoadedYaml<MappingFile>): FileIssue[] {
   for (const [name, others] of Object.entries(m.aliases ?? {})) {
     if (!reads.has(name) && !(m.keep ?? []).includes(name))
       at(['aliases', name], `"${name}" is not a column this mapping reads or keeps`);
-    others.forEach((o, i) => claim(o, name, ['aliases', name, i]));
+    others.forEach((o, i) => {
+      claim(o, name, ['aliases', name, i]);
+    });
   }
   return out;
 }
