@@ -11,6 +11,7 @@ import { onPostgres } from './helpers/app.ts';
 import { root, sampleLines, samplePath } from './helpers/files.ts';
 
 const run = promisify(execFile);
+const realWorld = (name: string) => path.join(root, 'fixtures', 'real-world', `columns-${name}.csv`);
 const work = mkdtempSync(path.join(tmpdir(), 'hub-cli-'));
 const schema = `cli_${randomBytes(4).toString('hex')}`;
 const env = {
@@ -101,11 +102,56 @@ describe('madoguchi-hub CLI', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(a).toMatchObject({
-      status: 'succeeded',
+      status: 'partial',
       counts: { rejected: 1 },
       rejects: [{ line: 2, column: 30, field: '生年月日', code: 'HUB_ERR_INVALID_DATE' }],
     });
     expect(b).toMatchObject({ status: 'failed', error: { code: 'HUB_ERR_EMPTY_FILE' } });
+  });
+
+  it('exits 3 for a partial import, 1 with --strict on an unknown column, and prints the warnings', async () => {
+    const partial = await cli(
+      'import',
+      '--adapter',
+      'juki-standard-csv',
+      '--json',
+      realWorld('one-rejected'),
+    );
+    expect(partial.code, partial.stderr).toBe(3);
+    expect(JSON.parse(partial.stdout)).toMatchObject({
+      status: 'partial',
+      counts: { inserted: 2, rejected: 1 },
+    });
+    const strict = await cli(
+      'import',
+      '--adapter',
+      'juki-standard-csv',
+      '--json',
+      '--strict',
+      realWorld('unknown'),
+    );
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(strict.stdout)).toMatchObject({
+      status: 'failed',
+      error: { code: 'HUB_ERR_UNKNOWN_COLUMN', field: '備考' },
+    });
+    const lenient = await cli('import', '--adapter', 'juki-standard-csv', realWorld('unknown'));
+    expect(lenient.code, lenient.stderr).toBe(0);
+    expect(lenient.stdout).toContain(': succeeded');
+    expect(lenient.stderr).toContain('HUB_ERR_UNKNOWN_COLUMN: 列「備考」');
+    expect(lenient.stderr).toContain('列「緊急連絡先」');
+    const limited = await cli(
+      'import',
+      '--adapter',
+      'juki-standard-csv',
+      '--max-rejects',
+      '0',
+      realWorld('all-rejected'),
+    );
+    expect(limited.code).toBe(1);
+    expect(
+      (await cli('import', '--adapter', 'juki-standard-csv', '--max-rejects', 'many', samplePath)).code,
+    ).toBe(2);
   });
 
   it('exits 2 on bad usage', async () => {

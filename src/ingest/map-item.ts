@@ -147,6 +147,15 @@ export type Mapped =
   | { kind: 'skip' }
   | { kind: 'reject'; reject: RejectInput };
 
+/** Provenance names the columns as the file spelled them (転入前_都道府県, not the mapping's name). */
+function asWritten(state: MapState, sources: Record<string, string>): Record<string, string> {
+  if (state.renamed.size === 0) return sources;
+  const written = new Map([...state.renamed].map(([file, as]) => [as, file]));
+  const out: Record<string, string> = {};
+  for (const [target, column] of Object.entries(sources)) out[target] = written.get(column) ?? column;
+  return out;
+}
+
 function columnOf(state: MapState, field: string | undefined): number | undefined {
   if (!field) return undefined;
   const i = state.fields.indexOf(field);
@@ -184,7 +193,7 @@ export function mapItem(
   resolveRecordGaiji(result.record, state.encoding === 'cp932' ? mappings : undefined);
   if (check.Check(result.record)) {
     state.sources.add(sourceOf(mapping, result.record));
-    return { kind: 'record', record: result.record, sources: result.sources };
+    return { kind: 'record', record: result.record, sources: asWritten(state, result.sources) };
   }
   const e = check.Errors(result.record).First()!;
   const target = e.path.slice(1).replace(/\//g, '.');
