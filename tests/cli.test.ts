@@ -8,10 +8,9 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore } from '../src/store/db.ts';
 import { onPostgres } from './helpers/app.ts';
-import { root, sampleLines, samplePath } from './helpers/files.ts';
+import { realWorld, root, sampleLines, samplePath } from './helpers/files.ts';
 
 const run = promisify(execFile);
-const realWorld = (name: string) => path.join(root, 'fixtures', 'real-world', `columns-${name}.csv`);
 const work = mkdtempSync(path.join(tmpdir(), 'hub-cli-'));
 const schema = `cli_${randomBytes(4).toString('hex')}`;
 const env = {

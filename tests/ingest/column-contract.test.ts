@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import type { ImportOptions } from '../../src/ingest/run-import.ts';
@@ -6,10 +5,7 @@ import { fileSource } from '../../src/ingest/sources.ts';
 import type { PersonRecord } from '../../src/schemas/person.ts';
 import type { StoredProvenance } from '../../src/store/types.ts';
 import { auth, keys, testApp } from '../helpers/app.ts';
-import { root } from '../helpers/files.ts';
-
-export const realWorld = (name: string): string =>
-  path.join(root, 'fixtures', 'real-world', `columns-${name}.csv`);
+import { realWorld } from '../helpers/files.ts';
 
 describe('the column contract: every column is read, kept, declared ignored or reported', () => {
   let app: App;
