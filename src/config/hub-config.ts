@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
 import cron from 'node-cron';
 import { HubError } from '../errors.ts';
+import { parseRejectLimit } from '../ingest/reject-limit.ts';
 import { formatIssue, loadYaml } from '../mapping/yaml-file.ts';
 
 const SftpTransportSchema = Type.Object(
@@ -138,6 +139,14 @@ export function loadHubConfig(file: string | undefined): HubConfigFile {
       });
     }
   });
+  for (const [adapter, source] of Object.entries(value.sources ?? {})) {
+    if (source.maxRejects !== undefined && !parseRejectLimit(source.maxRejects)) {
+      const where = loaded.locate(['sources', adapter, 'maxRejects']);
+      throw new HubError('HUB_ERR_CONFIG', {
+        message: `${file}:${where.line}:${where.column}: maxRejects "${source.maxRejects}" is not N or P% (at most 100%)`,
+      });
+    }
+  }
   for (const job of value.jobs ?? []) {
     if (job.kind === 'inbound' && job.source.type === 'folder')
       job.source.dir = path.resolve(base, job.source.dir);
