@@ -166,6 +166,11 @@ function columnOf(state: MapState, field: string | undefined): number | undefine
  * One raw record through its mapping, the municipality's 外字 table and the canonical schema.
  * A problem becomes a reject naming the source field and its column.
  */
+/** True when a row's restriction columns hold anything but blanks and zeros (read leniently: a reject is not mapped). */
+function restrictionFlagged(values: Record<string, string>, mapping: CompiledMapping): boolean {
+  return mapping.restrictionFields.some((f) => /[^\s0０]/.test(values[f] ?? ''));
+}
+
 export function mapItem(
   item: Extract<ReadItem, { kind: 'record' }>,
   mapping: CompiledMapping,
@@ -173,7 +178,8 @@ export function mapItem(
   state: MapState,
   mappings: MappingCatalog,
 ): Mapped {
-  const result = mapping.apply(valuesOf(item, mapping, state));
+  const values = valuesOf(item, mapping, state);
+  const result = mapping.apply(values);
   if (result.kind === 'skip') return result;
   if (result.kind === 'reject') {
     const [first, ...more] = result.problems;
@@ -187,6 +193,8 @@ export function mapItem(
         code: first!.code,
         message: [first!.message, ...more.map((p) => p.message)].join(' / '),
         raw: item.raw,
+        ...(restrictionFlagged(values, mapping) ? { restricted: true } : {}),
+        ...(restrictionFlagged(values, mapping) ? { restricted: true } : {}),
       },
     };
   }

@@ -51,6 +51,8 @@ export interface CompiledMapping {
    * mapping are not the same state, so the file registry re-applies them.
    */
   fingerprint: string;
+  /** Source fields that feed `restrictions.*` (支援措置, 他業務参照不可). */
+  restrictionFields: string[];
   apply(values: Record<string, string>): MappingResult;
 }
 
@@ -104,6 +106,7 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
     usedFields,
     columns,
     fingerprint,
+    restrictionFields: fields.filter((f) => f.path[0] === 'restrictions' && f.source).map((f) => f.source!),
     apply(values) {
       if (when) {
         const v = values[when.field];
