@@ -102,7 +102,7 @@ export const errorCatalog = {
   HUB_ERR_UNKNOWN_COLUMN: {
     status: 422,
     title: 'Unknown column',
-    detail: '列「{column}」はマッピングにも無視する列にもありません（値は取り込んでいません）',
+    detail: '列「{column}」はマッピングで読む列・保持する列・無視する列のいずれでもありません',
   },
   HUB_ERR_ALL_REJECTED: {
     status: 422,
