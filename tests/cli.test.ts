@@ -108,7 +108,7 @@ describe('madoguchi-hub CLI', () => {
     expect(b).toMatchObject({ status: 'failed', error: { code: 'HUB_ERR_EMPTY_FILE' } });
   });
 
-  it('exits 3 for a partial import, 1 with --strict on an unknown column, and prints the warnings', async () => {
+  it('exits 3 for a partial import and 1 when every row was rejected; --json carries the warnings', async () => {
     const partial = await cli(
       'import',
       '--adapter',
@@ -137,8 +137,8 @@ describe('madoguchi-hub CLI', () => {
       '--strict',
       realWorld('all-rejected'),
     );
-    expect(strict.code).toBe(1);
-    expect(strict.stderr).toContain('HUB_ERR_ALL_REJECTED');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('HUB_ERR_ALL_REJECTED');
     expect(
       (await cli('import', '--adapter', 'juki-standard-csv', '--max-rejects', 'many', samplePath)).code,
     ).toBe(2);
