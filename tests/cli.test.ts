@@ -130,13 +130,7 @@ describe('madoguchi-hub CLI', () => {
         { code: 'HUB_ERR_UNKNOWN_COLUMN', column: 26, field: '緊急連絡先' },
       ],
     });
-    const strict = await cli(
-      'import',
-      '--adapter',
-      'juki-standard-csv',
-      '--strict',
-      realWorld('all-rejected'),
-    );
+    const failed = await cli('import', '--adapter', 'juki-standard-csv', realWorld('all-rejected'));
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('HUB_ERR_ALL_REJECTED');
     expect(
