@@ -124,7 +124,7 @@ describe('jobs: inbound folder pulls and outbound pushes', () => {
       url: '/v1/jobs/runs?job=juki-nightly',
       headers: auth(keys.admin),
     });
-    expect(history.json().total).toBe(4);
+    expect(history.json().total).toBe(5);
     expect(history.json().items[0]).toMatchObject({ status: 'failed' });
     const forbidden = await app.inject({
       method: 'POST',
