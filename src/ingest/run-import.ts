@@ -121,6 +121,8 @@ export async function runImport(
         status: 'unchanged',
         duplicate_of: earlier.id,
         counts: JSON.stringify(emptyCounts()),
+        // what was said about these bytes still holds (e.g. their unknown columns)
+        warnings: JSON.stringify(earlier.warnings ?? []),
         mapping_fingerprint: fingerprint,
         finished_at: new Date(),
       })

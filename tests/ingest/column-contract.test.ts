@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import type { ImportOptions } from '../../src/ingest/run-import.ts';
@@ -69,6 +70,24 @@ describe('the column contract: every column is read, kept, declared ignored or r
     expect(record.name.family).toBe('乙川');
   });
 
+  it('takes strict and maxRejects over HTTP, and answers the run with its warnings', async () => {
+    const post = (query: string, name: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/imports?adapter=juki-standard-csv&${query}`,
+        headers: auth(keys.importer, { 'content-type': 'application/octet-stream', 'x-file-name': name }),
+        body: readFileSync(realWorld(name)),
+      });
+    const strict = await post('strict=true', 'unknown');
+    expect(strict.statusCode).toBe(201);
+    expect(strict.json()).toMatchObject({ status: 'failed', error: { code: 'HUB_ERR_UNKNOWN_COLUMN' } });
+    const limited = await post('maxRejects=0', 'one-rejected');
+    expect(limited.json()).toMatchObject({ status: 'failed', error: { code: 'HUB_ERR_TOO_MANY_REJECTS' } });
+    const allowed = await post('maxRejects=50%25', 'one-rejected');
+    expect(allowed.json()).toMatchObject({ status: 'partial', warnings: [], counts: { rejected: 1 } });
+    expect((await post('maxRejects=lots', 'one-rejected')).statusCode).toBe(400);
+  });
+
   it('fails an unknown column with strict, and otherwise names it in a warning and keeps its value', async () => {
     const strict = await importFixture('unknown', { strictColumns: true });
     expect(strict).toMatchObject({
@@ -94,6 +113,8 @@ describe('the column contract: every column is read, kept, declared ignored or r
       },
     ]);
     expect((await person('201')).record.extras).toEqual({ 備考: '窓口で確認済' });
+    const again = await importFixture('unknown');
+    expect(again).toMatchObject({ status: 'unchanged', duplicateOf: run.id, warnings: run.warnings });
     // stored with the run: the API answers them too
     const res = await app.inject({ url: `/v1/imports/${run.id}`, headers: auth(keys.importer) });
     expect(res.statusCode).toBe(200);
