@@ -71,7 +71,7 @@ export const SourceSettings = Type.Object(
     maxRejects: Type.Optional(
       Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^\\d+(\\.\\d+)?%$|^\\d+$' })], {
         description:
-          'rejected rows allowed before the run fails and writes nothing: a number of rows, or "P%" of the rows read',
+          'rejected rows allowed before the run fails and writes nothing: a number of rows, or "P%" of the rows read (rows skipped as not current not counted)',
       }),
     ),
   },
