@@ -95,4 +95,18 @@ describe('the reject limit and the column strictness of a source in HUB_CONFIG',
       warnings: [{ field: '備考' }, { field: '緊急連絡先' }],
     });
   });
+
+  it('refuses a source that names no read adapter, or a limit that is not N or P%', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hub-sources-'));
+    const bad = (name: string, text: string) => {
+      writeFileSync(path.join(dir, name), text);
+      return testApp({ env: { HUB_CONFIG: path.join(dir, name) } });
+    };
+    await expect(bad('typo.yaml', 'sources:\n  juki-standard: { strictColumns: true }\n')).rejects.toThrow(
+      /juki-standard/,
+    );
+    await expect(bad('limit.yaml', 'sources:\n  kokuho-csv: { maxRejects: "150%" }\n')).rejects.toThrow(
+      /limit\.yaml:2:\d+: maxRejects "150%"/,
+    );
+  });
 });
