@@ -7,9 +7,9 @@ import { adapters as shippedAdapters, writers } from '../adapters/index.ts';
 import { createDisclosure, type Disclosure } from './access/disclosure.ts';
 import type { Config } from './config/env.ts';
 import { loadHubConfig } from './config/hub-config.ts';
-import { HubError } from './errors.ts';
 import { createDispatcher, type Dispatcher } from './delivery/dispatcher.ts';
 import { defaultTargets, type Target } from './delivery/targets.ts';
+import { HubError } from './errors.ts';
 import { type ImportOptions, type ImportSource, type IngestDeps, runImport } from './ingest/run-import.ts';
 import { createJobs, type Jobs } from './jobs/runner.ts';
 import { serverOptions } from './logger.ts';
@@ -84,7 +84,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const hubConfig = loadHubConfig(config.hubConfigFile);
   for (const id of Object.keys(hubConfig.sources ?? {})) {
     if (!adapters.list().some((a) => a.manifest.id === id && a.manifest.direction === 'read'))
-      throw new HubError('HUB_ERR_CONFIG', { message: `HUB_CONFIG sources: 読込アダプタ ${id} はありません` });
+      throw new HubError('HUB_ERR_CONFIG', {
+        message: `HUB_CONFIG sources: 読込アダプタ ${id} はありません`,
+      });
   }
   const store =
     options.store ??
