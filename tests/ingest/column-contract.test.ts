@@ -113,6 +113,11 @@ describe('the column contract: every column is read, kept, declared ignored or r
       },
     ]);
     expect((await person('201')).record.extras).toEqual({ 備考: '窓口で確認済' });
+    const metrics = (await app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(
+      /hub_import_warnings_total\{adapter="juki-standard-csv",code="HUB_ERR_UNKNOWN_COLUMN"\} 2/,
+    );
+    expect(metrics).toMatch(/hub_imports_total\{adapter="juki-standard-csv",status="partial"\} 1/);
     const again = await importFixture('unknown');
     expect(again).toMatchObject({ status: 'unchanged', duplicateOf: run.id, warnings: run.warnings });
     // stored with the run: the API answers them too
