@@ -17,7 +17,10 @@ function adapterOf(file: string): string | undefined {
   if (folder && readers.has(folder)) return folder;
   if (folder === 'departmental' || (folder === 'scenario-chigasaki' && readers.has(`${name}-csv`)))
     return `${name}-csv`;
-  if (folder === 'scenario-chigasaki' || folder === 'real-world') return 'juki-standard-csv';
+  if (folder === 'scenario-chigasaki' || folder === 'real-world') {
+    const ext = path.extname(file).toLowerCase();
+    return ext === '.xml' ? 'tenshutsu-xml' : ext === '.dat' ? 'juki-legacy-fixed' : 'juki-standard-csv';
+  }
   return undefined;
 }
 
