@@ -10,6 +10,7 @@ import type { Config } from './config/env.ts';
 import { loadHubConfig } from './config/hub-config.ts';
 import { createDispatcher, type Dispatcher } from './delivery/dispatcher.ts';
 import { defaultTargets, type Target } from './delivery/targets.ts';
+import { HubError } from './errors.ts';
 import { type ImportOptions, type ImportSource, type IngestDeps, runImport } from './ingest/run-import.ts';
 import { createJobs, type Jobs } from './jobs/runner.ts';
 import { serverOptions } from './logger.ts';
@@ -92,6 +93,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     adapters.list().map((a) => a.manifest.id),
   );
   const hubConfig = loadHubConfig(config.hubConfigFile);
+  for (const id of Object.keys(hubConfig.sources ?? {})) {
+    if (!adapters.list().some((a) => a.manifest.id === id && a.manifest.direction === 'read'))
+      throw new HubError('HUB_ERR_CONFIG', {
+        message: `HUB_CONFIG sources: 読込アダプタ ${id} はありません`,
+      });
+  }
   const store =
     options.store ??
     (await createStore({
@@ -135,7 +142,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const localKeys = localKey
     ? [{ id: 'local-cli', scopes: ['imports:write' as const], keyHash: hashKey(localKey) }]
     : [];
-  const ingestDeps: IngestDeps = { db: store.db, adapters, mappings, log: app.log };
+  const ingestDeps: IngestDeps = {
+    db: store.db,
+    adapters,
+    mappings,
+    log: app.log,
+    sources: hubConfig.sources ?? {},
+  };
   const hub: Hub = {
     config,
     store,
@@ -169,6 +182,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async importFile(source, importOptions) {
       const run = await runImport(ingestDeps, source, importOptions);
       metrics.importsTotal.inc({ adapter: run.adapter, status: run.status });
+      for (const w of run.warnings) metrics.importWarnings.inc({ adapter: run.adapter, code: w.code });
       metrics.importRows.inc({ adapter: run.adapter, outcome: 'rejected' }, run.counts.rejected);
       metrics.importRows.inc(
         { adapter: run.adapter, outcome: 'accepted' },

@@ -98,6 +98,24 @@ export const errorCatalog = {
     detail: '列「{column}」がヘッダに2回あります',
   },
 
+  // The column contract and the honest status of a run.
+  HUB_ERR_UNKNOWN_COLUMN: {
+    status: 422,
+    title: 'Unknown column',
+    detail: '列「{column}」はマッピングで読む列・保持する列・無視する列のいずれでもありません',
+  },
+  HUB_ERR_ALL_REJECTED: {
+    status: 422,
+    title: 'Every row rejected',
+    detail: 'すべての行（{rejected} 行）が却下されました。このファイルのデータは反映していません',
+  },
+  HUB_ERR_TOO_MANY_REJECTS: {
+    status: 422,
+    title: 'Too many rejects',
+    detail:
+      '却下 {rejected} 行が上限（{limit}）を超えました（{considered} 行中）。このファイルのデータは反映していません',
+  },
+
   HUB_ERR_NO_HEADER: { status: 422, title: 'No header record', detail: '先頭にヘッダレコードがありません' },
   HUB_ERR_NO_TRAILER: {
     status: 422,

@@ -14,8 +14,14 @@ export function createMetrics() {
     }),
     importsTotal: new Counter({
       name: 'hub_imports_total',
-      help: 'Import runs by adapter and status',
+      help: 'Import runs by adapter and status (succeeded, partial, unchanged, failed)',
       labelNames: ['adapter', 'status'],
+      registers: [registry],
+    }),
+    importWarnings: new Counter({
+      name: 'hub_import_warnings_total',
+      help: 'Run-level import warnings by adapter and code (e.g. HUB_ERR_UNKNOWN_COLUMN)',
+      labelNames: ['adapter', 'code'],
       registers: [registry],
     }),
     importRows: new Counter({

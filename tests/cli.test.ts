@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore } from '../src/store/db.ts';
 import { onPostgres } from './helpers/app.ts';
-import { root, sampleLines, samplePath } from './helpers/files.ts';
+import { realWorld, root, sampleLines, samplePath } from './helpers/files.ts';
 
 const run = promisify(execFile);
 const work = mkdtempSync(path.join(tmpdir(), 'hub-cli-'));
@@ -101,11 +101,41 @@ describe('madoguchi-hub CLI', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(a).toMatchObject({
-      status: 'succeeded',
+      status: 'partial',
       counts: { rejected: 1 },
       rejects: [{ line: 2, column: 30, field: '生年月日', code: 'HUB_ERR_INVALID_DATE' }],
     });
     expect(b).toMatchObject({ status: 'failed', error: { code: 'HUB_ERR_EMPTY_FILE' } });
+  });
+
+  it('exits 3 for a partial import and 1 when every row was rejected; --json carries the warnings', async () => {
+    const partial = await cli(
+      'import',
+      '--adapter',
+      'juki-standard-csv',
+      '--json',
+      realWorld('one-rejected'),
+      realWorld('unknown'),
+    );
+    expect(partial.code, partial.stderr).toBe(3);
+    const [a, b] = partial.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(a).toMatchObject({ status: 'partial', counts: { inserted: 2, rejected: 1 }, warnings: [] });
+    expect(b).toMatchObject({
+      status: 'succeeded',
+      warnings: [
+        { code: 'HUB_ERR_UNKNOWN_COLUMN', column: 25, field: '備考' },
+        { code: 'HUB_ERR_UNKNOWN_COLUMN', column: 26, field: '緊急連絡先' },
+      ],
+    });
+    const failed = await cli('import', '--adapter', 'juki-standard-csv', realWorld('all-rejected'));
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('HUB_ERR_ALL_REJECTED');
+    expect(
+      (await cli('import', '--adapter', 'juki-standard-csv', '--max-rejects', 'many', samplePath)).code,
+    ).toBe(2);
   });
 
   it('exits 2 on bad usage', async () => {

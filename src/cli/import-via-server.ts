@@ -34,12 +34,14 @@ async function problemOf(res: Response): Promise<Error> {
 export async function importViaServer(
   server: LocalServer,
   file: string,
-  options: { adapter: string; encoding?: string; mode?: string },
+  options: { adapter: string; encoding?: string; mode?: string; strict?: string; maxRejects?: string },
 ): Promise<{ run: ImportRun; rejects: Reject[] }> {
   const url = new URL('/v1/imports', server.url);
   url.searchParams.set('adapter', options.adapter);
   if (options.encoding) url.searchParams.set('encoding', options.encoding);
   if (options.mode) url.searchParams.set('mode', options.mode);
+  if (options.strict) url.searchParams.set('strict', options.strict);
+  if (options.maxRejects) url.searchParams.set('maxRejects', options.maxRejects);
   const headers = { authorization: `Bearer ${server.key}` };
   const res = await fetch(url, {
     method: 'POST',

@@ -10,6 +10,7 @@ import { parseAuditAnchor, verifyAuditChain } from '../audit/verify-chain.ts';
 import { hashKey } from '../config/api-keys.ts';
 import { type Config, loadConfig } from '../config/env.ts';
 import { HubError } from '../errors.ts';
+import { parseRejectLimit } from '../ingest/reject-limit.ts';
 import { fileSource } from '../ingest/sources.ts';
 import { loadMappingCatalog } from '../mapping/catalog.ts';
 import { formatIssue } from '../mapping/yaml-file.ts';
@@ -25,8 +26,8 @@ import { importViaServer, ServerProblem } from './import-via-server.ts';
 const usage = `madoguchi-hub <command>
 
   serve                              HTTP API and schedules
-  import --adapter ID [--json] [--encoding E] [--mode full|delta] FILE...
-                                     import files now
+  import --adapter ID [--json] [--encoding E] [--mode full|delta] [--strict] [--max-rejects N|P%] FILE...
+                                     import files now (exit 0 succeeded/unchanged, 3 partial, 1 failed)
   validate                           check mappings, code tables, forms and rules
   openapi                            write openapi/openapi.json (and mappings/schema/*.json)
   jobs list | jobs run NAME          schedules and an immediate run
@@ -43,7 +44,7 @@ class UsageError extends Error {}
 
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
 
-/** Runs one command; resolves to the process exit code (0 ok, 1 failed, 2 bad usage). */
+/** Runs one command; resolves to the process exit code (0 ok, 1 failed, 2 bad usage, 3 partial import). */
 export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -108,6 +109,10 @@ async function importCommand(
     throw new HubError('HUB_ERR_ENCODING_UNSUPPORTED', { encoding: values.encoding });
   if (values.mode && values.mode !== 'full' && values.mode !== 'delta')
     throw new UsageError('--mode は full か delta です');
+  const maxRejects =
+    values['max-rejects'] === undefined ? undefined : parseRejectLimit(values['max-rejects']);
+  if (values['max-rejects'] !== undefined && !maxRejects)
+    throw new UsageError('--max-rejects は行数（10）か割合（5%）で指定してください');
   for (const f of positionals) if (!existsSync(f)) throw new UsageError(`ファイルがありません: ${f}`);
   const config = loadConfig(process.env, {
     logLevel: values.json ? 'silent' : (process.env.LOG_LEVEL as Config['logLevel']) || 'warn',
@@ -118,7 +123,7 @@ async function importCommand(
   const server = holder ? readLocalServer(config.dataDir) : undefined;
   const remote = server && server.owner === holder?.owner ? server : undefined;
   const app = remote ? undefined : await buildApp(config);
-  let failed = false;
+  let exit = 0;
   try {
     app?.hub.adapters.reader(values.adapter);
     for (const file of positionals) {
@@ -130,6 +135,8 @@ async function importCommand(
             adapter: values.adapter,
             ...(values.encoding ? { encoding: values.encoding } : {}),
             ...(values.mode ? { mode: values.mode } : {}),
+            ...(values.strict ? { strict: 'true' } : {}),
+            ...(values['max-rejects'] ? { maxRejects: values['max-rejects'] } : {}),
           }));
         } catch (e) {
           if (!(e instanceof ServerProblem)) throw e;
@@ -141,10 +148,13 @@ async function importCommand(
           adapter: values.adapter,
           ...(encoding ? { encoding } : {}),
           ...(values.mode ? { mode: values.mode as 'full' | 'delta' } : {}),
+          ...(values.strict ? { strictColumns: true } : {}),
+          ...(maxRejects ? { maxRejects } : {}),
         });
         rejected = (await app!.hub.imports.rejects(run.id, 500, 0)).items;
       }
-      if (run.status === 'failed') failed = true;
+      if (run.status === 'failed') exit = 1;
+      else if (run.status === 'partial' && exit === 0) exit = 3;
       const rejects = rejected.map((r) => ({
         line: r.line,
         column: r.column ?? null,
@@ -154,7 +164,7 @@ async function importCommand(
       }));
       if (values.json) {
         out.write(
-          `${JSON.stringify({ id: run.id, adapter: run.adapter, file, sha256: run.sha256, status: run.status, counts: run.counts, ...(run.error ? { error: run.error } : {}), rejects })}\n`,
+          `${JSON.stringify({ id: run.id, adapter: run.adapter, file, sha256: run.sha256, status: run.status, counts: run.counts, warnings: run.warnings, ...(run.error ? { error: run.error } : {}), rejects })}\n`,
         );
       } else {
         const c = run.counts;
@@ -162,6 +172,7 @@ async function importCommand(
           `${file}: ${run.status} (読込 ${c.read}, 追加 ${c.inserted}, 更新 ${c.updated}, 変更なし ${c.unchanged}, 却下 ${c.rejected}, 対象外 ${c.skipped}, 不在 ${c.missing}) ${run.id}\n`,
         );
         if (run.error) err.write(`  ${run.error.code}: ${run.error.message}\n`);
+        for (const w of run.warnings) err.write(`  ${w.code}: ${w.message}\n`);
         for (const r of rejects.slice(0, 20))
           err.write(
             `  ${file}:${r.line}${r.column ? `:${r.column}` : ''} ${r.field ?? ''} ${r.code}: ${r.message}\n`,
@@ -173,7 +184,7 @@ async function importCommand(
   } finally {
     await app?.close();
   }
-  return failed ? 1 : 0;
+  return exit;
 }
 
 function parseImportArgs(args: string[]) {
@@ -185,6 +196,8 @@ function parseImportArgs(args: string[]) {
       json: { type: 'boolean', default: false },
       encoding: { type: 'string' },
       mode: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      'max-rejects': { type: 'string' },
     },
   });
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
 import cron from 'node-cron';
 import { HubError } from '../errors.ts';
+import { parseRejectLimit } from '../ingest/reject-limit.ts';
 import { formatIssue, loadYaml } from '../mapping/yaml-file.ts';
 
 const SftpTransportSchema = Type.Object(
@@ -58,9 +59,30 @@ export const OutboundJob = Type.Object(
   { additionalProperties: false, description: 'a pass of the delivery outbox' },
 );
 
+/** How the hub treats the files of one read adapter, wherever they come from (CLI, API, jobs). */
+export const SourceSettings = Type.Object(
+  {
+    strictColumns: Type.Optional(
+      Type.Boolean({
+        description:
+          'fail a file with a column the mapping neither reads nor declares ignored (default: warn)',
+      }),
+    ),
+    maxRejects: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^\\d+(\\.\\d+)?%$|^\\d+$' })], {
+        description:
+          'rejected rows allowed before the run fails and writes nothing: a number of rows, or "P%" of the rows read (rows skipped as not current not counted)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SourceSettings = Static<typeof SourceSettings>;
+
 export const HubConfigFile = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
+    sources: Type.Optional(Type.Record(Type.String(), SourceSettings, { description: 'by read adapter id' })),
     targets: Type.Optional(
       Type.Record(
         Type.String(),
@@ -117,6 +139,14 @@ export function loadHubConfig(file: string | undefined): HubConfigFile {
       });
     }
   });
+  for (const [adapter, source] of Object.entries(value.sources ?? {})) {
+    if (source.maxRejects !== undefined && !parseRejectLimit(source.maxRejects)) {
+      const where = loaded.locate(['sources', adapter, 'maxRejects']);
+      throw new HubError('HUB_ERR_CONFIG', {
+        message: `${file}:${where.line}:${where.column}: maxRejects "${source.maxRejects}" is not N or P% (at most 100%)`,
+      });
+    }
+  }
   for (const job of value.jobs ?? []) {
     if (job.kind === 'inbound' && job.source.type === 'folder')
       job.source.dir = path.resolve(base, job.source.dir);

@@ -6,33 +6,105 @@ import type { MappingCatalog } from '../mapping/catalog.ts';
 import type { CompiledMapping } from '../mapping/compile.ts';
 import { resolveGaiji } from '../mapping/gaiji.ts';
 import { findUnstorable, scrubUnstorable } from '../normalize/storable-text.ts';
-import type { ImportCounts } from '../schemas/import-run.ts';
+import type { ImportCounts, ImportWarning } from '../schemas/import-run.ts';
 import type { ReadItem } from '../sdk/adapter.ts';
 import { insertRejects, type RejectInput } from '../store/imports-repo.ts';
 import type { Database } from '../store/types.ts';
 
 /** What a run needs to know to place a reject: the fields (columns) of the file, in order. */
 export interface MapState {
+  /** The file's columns in order, each by the mapping's name when the mapping knows it. */
   fields: string[];
   mode: 'full' | 'delta';
   encoding?: string;
   encodingDetected?: boolean;
+  /** File columns read under the mapping's name (another spelling, an alias). */
+  renamed: Map<string, string>;
+  /** The file's columns as the mapping names them, to spot fields a reader adds per record. */
+  known: Set<string>;
+  /** Fail the run on a column the mapping does not know, instead of warning. */
+  strictColumns: boolean;
+  warnings: ImportWarning[];
+  /** The sources whose state this run writes (`<entity>/<key without its last part>`). */
+  sources: Set<string>;
 }
 
-/** Takes the reader's `meta`: remembers the fields and fails a file that lacks a required one. */
+/**
+ * Takes the reader's `meta` and applies the mapping's column contract: a file that lacks a
+ * required column, or has one column twice under two spellings, fails naming it; a column that
+ * is neither read, kept nor declared ignored is a run warning (a failure when strict).
+ */
 export function takeMeta(
   item: Extract<ReadItem, { kind: 'meta' }>,
   mapping: CompiledMapping,
   state: MapState,
 ): void {
-  state.fields = item.fields;
   state.mode = item.mode;
   state.encoding = item.encoding;
   state.encodingDetected = item.encodingDetected;
-  for (const name of mapping.requiredFields) {
-    if (!item.fields.includes(name))
-      throw new InputError('HUB_ERR_MISSING_COLUMN', { line: 1, field: name }, { column: name });
+  const plan = mapping.columns.plan(item.fields);
+  state.fields = plan.names;
+  state.renamed = plan.renamed;
+  state.known = new Set(plan.names);
+  const conflict = plan.conflicts[0];
+  if (conflict) {
+    throw new InputError(
+      'HUB_ERR_DUPLICATE_COLUMN',
+      { line: 1, column: item.fields.indexOf(conflict.column) + 1, field: conflict.column },
+      { column: `${conflict.other}」と「${conflict.column}` },
+    );
   }
+  if (plan.missing.length > 0) {
+    throw new InputError(
+      'HUB_ERR_MISSING_COLUMN',
+      { line: 1, field: plan.missing[0]! },
+      { column: plan.missing.join('」「') },
+    );
+  }
+  for (const name of plan.unknown) unknownColumn(state, name, item.fields.indexOf(name) + 1);
+}
+
+function unknownColumn(state: MapState, name: string, column: number | undefined): void {
+  if (state.warnings.some((w) => w.code === 'HUB_ERR_UNKNOWN_COLUMN' && w.field === name)) return;
+  if (state.strictColumns) {
+    throw new InputError(
+      'HUB_ERR_UNKNOWN_COLUMN',
+      { line: 1, ...(column ? { column } : {}), field: name },
+      { column: name },
+    );
+  }
+  state.warnings.push({
+    code: 'HUB_ERR_UNKNOWN_COLUMN',
+    ...(column ? { column } : {}),
+    field: name,
+    message: errorMessage('HUB_ERR_UNKNOWN_COLUMN', { column: name }),
+  });
+}
+
+/**
+ * A record's values under the mapping's column names. A field the header did not announce
+ * (an XML person with an element the first one lacked) goes through the contract here.
+ */
+function valuesOf(
+  item: Extract<ReadItem, { kind: 'record' }>,
+  mapping: CompiledMapping,
+  state: MapState,
+): Record<string, string> {
+  const names = Object.keys(item.values);
+  if (state.renamed.size === 0 && names.length === state.fields.length) return item.values;
+  const values: Record<string, string> = {};
+  for (const name of names) {
+    let as = state.renamed.get(name) ?? name;
+    if (!state.known.has(as)) {
+      const plan = mapping.columns.plan([name]);
+      as = plan.names[0]!;
+      state.known.add(as);
+      if (as !== name) state.renamed.set(name, as);
+      else if (plan.unknown.length > 0) unknownColumn(state, name, undefined);
+    }
+    values[as] = item.values[name]!;
+  }
+  return values;
 }
 
 /** What every import path tracks of the run it writes. */
@@ -76,6 +148,15 @@ export type Mapped =
   | { kind: 'skip' }
   | { kind: 'reject'; reject: RejectInput };
 
+/** Provenance names the columns as the file spelled them (転入前_都道府県, not the mapping's name). */
+function asWritten(state: MapState, sources: Record<string, string>): Record<string, string> {
+  if (state.renamed.size === 0) return sources;
+  const written = new Map([...state.renamed].map(([file, as]) => [as, file]));
+  const out: Record<string, string> = {};
+  for (const [target, column] of Object.entries(sources)) out[target] = written.get(column) ?? column;
+  return out;
+}
+
 function columnOf(state: MapState, field: string | undefined): number | undefined {
   if (!field) return undefined;
   const i = state.fields.indexOf(field);
@@ -100,7 +181,8 @@ export function mapItem(
 ): Mapped {
   const unstorable = unstorableValue(item, state);
   if (unstorable) return unstorable;
-  const result = mapping.apply(item.values);
+  const values = valuesOf(item, mapping, state);
+  const result = mapping.apply(values);
   if (result.kind === 'skip') return result;
   if (result.kind === 'reject') {
     const [first, ...more] = result.problems;
@@ -114,13 +196,16 @@ export function mapItem(
         code: first!.code,
         message: [first!.message, ...more.map((p) => p.message)].join(' / '),
         raw: item.raw,
-        ...(restrictionFlagged(item.values, mapping) ? { restricted: true } : {}),
-        ...(restrictionFlagged(item.values, mapping) ? { restricted: true } : {}),
+        ...(restrictionFlagged(values, mapping) ? { restricted: true } : {}),
+        ...(restrictionFlagged(values, mapping) ? { restricted: true } : {}),
       },
     };
   }
   resolveRecordGaiji(result.record, state.encoding === 'cp932' ? mappings : undefined);
-  if (check.Check(result.record)) return { kind: 'record', record: result.record, sources: result.sources };
+  if (check.Check(result.record)) {
+    state.sources.add(sourceOf(mapping, result.record));
+    return { kind: 'record', record: result.record, sources: asWritten(state, result.sources) };
+  }
   const e = check.Errors(result.record).First()!;
   const target = e.path.slice(1).replace(/\//g, '.');
   const field = Object.entries(result.sources).find(
@@ -177,6 +262,16 @@ function resolveRecordGaiji(record: Record<string, unknown>, mappings: MappingCa
     review.add('UNMAPPED_GAIJI');
     record.needsReview = [...review];
   }
+}
+
+/**
+ * The source a record belongs to: its entity and its key without the last part (person →
+ * 市区町村コード, enrolment → program, 転出証明書 person → issuing code and number). The file
+ * registry compares runs by these.
+ */
+export function sourceOf(mapping: CompiledMapping, record: Record<string, unknown>): string {
+  const parts = keyOf(mapping, record).split(':');
+  return `${mapping.entity}/${parts.slice(0, Math.max(1, parts.length - 1)).join(':')}`;
 }
 
 /** The key of a mapped record: its key fields joined with `:`. */

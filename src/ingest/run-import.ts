@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { FastifyBaseLogger } from 'fastify';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type { SourceSettings } from '../config/hub-config.ts';
 import { errorMessage, HubError, InputError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
@@ -10,7 +12,7 @@ import { scrubUnstorable } from '../normalize/storable-text.ts';
 import type { Encoding } from '../parsers/decode.ts';
 import { Address } from '../schemas/address.ts';
 import { HubDate } from '../schemas/common.ts';
-import type { ImportCounts, ImportRun } from '../schemas/import-run.ts';
+import type { ImportCounts, ImportRun, ImportWarning } from '../schemas/import-run.ts';
 import { PersonName, PersonRecord, PersonStatus } from '../schemas/person.ts';
 import type { ReadItem } from '../sdk/adapter.ts';
 import type { AdapterRegistry } from '../sdk/registry.ts';
@@ -18,6 +20,7 @@ import {
   createImportsRepository,
   emptyCounts,
   insertRejects,
+  insertRunSources,
   type RejectInput,
 } from '../store/imports-repo.ts';
 import type { Database, NewPersonRow, StoredProvenance } from '../store/types.ts';
@@ -25,6 +28,7 @@ import { certificateIdsFor, ingestCertificate, updateCertificateStatus } from '.
 import { ingestEnrolments, linkEnrolments } from './enrolments.ts';
 import { keyOf, mapItem, rejectCollector, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
+import { exceedsRejectLimit, formatRejectLimit, parseRejectLimit, type RejectLimit } from './reject-limit.ts';
 import { loopYielder } from './yield-to-loop.ts';
 
 /** One input file: its name, size and SHA-256 known up front, its bytes streamed on demand. */
@@ -41,6 +45,10 @@ export interface ImportOptions {
   mode?: 'full' | 'delta';
   clientId?: string;
   config?: Record<string, unknown>;
+  /** Fail on a column the mapping does not know (default: the source's setting, else warn). */
+  strictColumns?: boolean;
+  /** Rejects allowed before the run fails (default: the source's setting, else none). */
+  maxRejects?: RejectLimit;
 }
 
 export interface IngestDeps {
@@ -49,6 +57,8 @@ export interface IngestDeps {
   mappings: MappingCatalog;
   log: FastifyBaseLogger;
   batchSize?: number;
+  /** HUB_CONFIG `sources`: per read adapter, defaults for the options above. */
+  sources?: Record<string, SourceSettings>;
 }
 
 /** Compiled once: checking each record is on the hot path of every import. */
@@ -56,9 +66,11 @@ const personCheck = TypeCompiler.Compile(PersonRecord, [HubDate, Address, Person
 
 /**
  * Imports one file: a run row first, then every record in one transaction, so a file that
- * fails (bad trailer, unreadable) leaves stored data as it was. The same bytes imported again
- * give an `unchanged` run that writes no data. Rows are mapped and written in batches; memory
- * does not grow with the file.
+ * fails (bad trailer, unreadable, a missing required column, every row rejected, rejects over
+ * the source's limit) leaves stored data as it was. The run is `succeeded` without rejects and
+ * `partial` with some. The same bytes give an `unchanged` run that writes nothing only while
+ * they are the latest state of the sources they wrote, read through the same mapping. Rows are
+ * mapped and written in batches; memory does not grow with the file.
  */
 export async function runImport(
   deps: IngestDeps,
@@ -88,8 +100,19 @@ export async function runImport(
     started_at: startedAt,
   };
 
-  const earlier = await imports.findSucceeded(options.adapter, source.sha256);
-  if (earlier) {
+  const settings = deps.sources?.[options.adapter] ?? {};
+  const maxRejects = options.maxRejects ?? rejectLimitOf(settings.maxRejects);
+  const fingerprint = createHash('sha256')
+    .update(`${mapping.fingerprint}\n${JSON.stringify(layout ?? null)}`)
+    .digest('hex');
+
+  const earlier = await imports.findLatestState(options.adapter, source.sha256);
+  if (
+    earlier &&
+    earlier.mapping_fingerprint === fingerprint &&
+    (!options.encoding || options.encoding === earlier.encoding) &&
+    (!options.mode || options.mode === earlier.mode)
+  ) {
     await db
       .insertInto('import_runs')
       .values({
@@ -100,10 +123,13 @@ export async function runImport(
         status: 'unchanged',
         duplicate_of: earlier.id,
         counts: JSON.stringify(emptyCounts()),
+        // what was said about these bytes still holds (e.g. their unknown columns)
+        warnings: JSON.stringify(earlier.warnings ?? []),
+        mapping_fingerprint: fingerprint,
         finished_at: new Date(),
       })
       .execute();
-    log.info({ importId: id, duplicateOf: earlier.id }, 'import skipped: same bytes already imported');
+    log.info({ importId: id, duplicateOf: earlier.id }, 'import skipped: same bytes are the latest state');
     return (await imports.get(id))!;
   }
 
@@ -114,10 +140,12 @@ export async function runImport(
       mode: options.mode ?? 'full',
       status: 'running',
       counts: JSON.stringify(emptyCounts()),
+      mapping_fingerprint: fingerprint,
     })
     .execute();
 
   const state = new RunState(id, options.adapter, source.fileName, startedAt);
+  state.strictColumns = options.strictColumns ?? settings.strictColumns ?? false;
   try {
     await db.transaction().execute(async (trx) => {
       const items = reader.read(source.open(), {
@@ -131,11 +159,14 @@ export async function runImport(
       else if (entity === 'enrolment')
         await ingestEnrolments(trx, mapping, items, state, deps.batchSize ?? 500, deps.mappings);
       else await ingestRecords(trx, mapping, items, state, deps.batchSize ?? 500, deps.mappings);
+      checkRejects(state.counts, maxRejects);
+      await insertRunSources(trx, id, state.sources);
       await trx
         .updateTable('import_runs')
         .set({
-          status: 'succeeded',
+          status: state.counts.rejected > 0 ? 'partial' : 'succeeded',
           counts: JSON.stringify(state.counts),
+          warnings: JSON.stringify(state.warnings),
           mode: state.mode,
           encoding: state.encoding ?? null,
           encoding_detected: state.encodingDetected ?? null,
@@ -163,6 +194,7 @@ export async function runImport(
       .set({
         status: 'failed',
         counts: JSON.stringify({ ...state.counts, inserted: 0, updated: 0, missing: 0 }),
+        warnings: JSON.stringify(state.warnings),
         mode: state.mode,
         encoding: state.encoding ?? null,
         encoding_detected: state.encodingDetected ?? null,
@@ -174,8 +206,45 @@ export async function runImport(
     await insertRejects(db, id, state.keptRejects);
   }
   const run = (await imports.get(id))!;
-  log.info({ importId: id, adapter: run.adapter, status: run.status, counts: run.counts }, 'import finished');
+  log.info(
+    {
+      importId: id,
+      adapter: run.adapter,
+      status: run.status,
+      counts: run.counts,
+      warnings: run.warnings.map((w) => w.code),
+    },
+    'import finished',
+  );
   return run;
+}
+
+function rejectLimitOf(setting: SourceSettings['maxRejects']): RejectLimit | undefined {
+  if (setting === undefined) return undefined;
+  const limit = parseRejectLimit(setting);
+  if (!limit)
+    throw new HubError('HUB_ERR_CONFIG', {
+      message: `maxRejects "${setting}" は N か P% で指定してください`,
+    });
+  return limit;
+}
+
+/**
+ * Honest status: a file whose every considered row was rejected, or whose rejects are over the
+ * source's limit, fails and rolls back (thrown inside the run's transaction).
+ */
+function checkRejects(counts: ImportCounts, limit: RejectLimit | undefined): void {
+  const considered = counts.read - counts.skipped;
+  if (counts.rejected > 0 && counts.rejected >= considered) {
+    throw new InputError('HUB_ERR_ALL_REJECTED', { line: 0 }, { rejected: counts.rejected });
+  }
+  if (limit && exceedsRejectLimit(limit, counts.rejected, considered)) {
+    throw new InputError(
+      'HUB_ERR_TOO_MANY_REJECTS',
+      { line: 0 },
+      { rejected: counts.rejected, considered, limit: formatRejectLimit(limit) },
+    );
+  }
 }
 
 class RunState {
@@ -184,6 +253,11 @@ class RunState {
   encoding?: string;
   encodingDetected?: boolean;
   fields: string[] = [];
+  renamed = new Map<string, string>();
+  known = new Set<string>();
+  strictColumns = false;
+  warnings: ImportWarning[] = [];
+  sources = new Set<string>();
   /** Rejects whose key could not be read: their persons cannot be told apart from missing ones. */
   keylessRejects = 0;
   keptRejects: RejectInput[] = [];

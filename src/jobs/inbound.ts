@@ -16,6 +16,8 @@ export interface InboundCounts {
   seen: number;
   waiting: number;
   imported: number;
+  /** Imported with rejected rows (archived; the rejects are on the run). */
+  partial: number;
   unchanged: number;
   failed: number;
   /** Listed names that are not plain file names (`../x`), left where they are. */
@@ -41,7 +43,15 @@ export async function runInbound(
     now?: () => number;
   },
 ): Promise<InboundCounts> {
-  const counts: InboundCounts = { seen: 0, waiting: 0, imported: 0, unchanged: 0, failed: 0, refused: 0 };
+  const counts: InboundCounts = {
+    seen: 0,
+    waiting: 0,
+    imported: 0,
+    partial: 0,
+    unchanged: 0,
+    failed: 0,
+    refused: 0,
+  };
   const now = deps.now ?? Date.now;
   const pattern = job.pattern ? new RegExp(job.pattern) : undefined;
   const source: InboundSource =
@@ -120,7 +130,10 @@ export async function runInbound(
       if (job.doneMarker) await source.fileMarker(marker, ok);
       if (!ok) counts.failed++;
       else if (run.status === 'unchanged') counts.unchanged++;
-      else counts.imported++;
+      else {
+        counts.imported++;
+        if (run.status === 'partial') counts.partial++;
+      }
     }
   } finally {
     await source.close();

@@ -10,6 +10,7 @@ import {
 } from '../parsers/fixed-width.ts';
 import { FieldCategory, FormField, FormFile } from '../prefill/forms.ts';
 import { type ProcedureRule, ProcedureRulesFile, ruleReferences } from '../procedures/rules.ts';
+import { columnKey } from './column-contract.ts';
 import { type CompiledMapping, compileMapping } from './compile.ts';
 import { type GaijiTable, loadGaijiTable } from './gaiji.ts';
 import { CodeTableFile, FieldSpec, MappingFile, MappingTestFile, Transform } from './schema.ts';
@@ -249,6 +250,7 @@ function checkMapping(
   if (!adapterIds.includes(m.adapter)) at(['adapter'], `unknown adapter "${m.adapter}"`);
   if (m.adapter !== folder) at(['adapter'], `a mapping of ${m.adapter} belongs in mappings/${m.adapter}/`);
   for (const k of m.key) if (!(k in m.fields)) at(['key'], `key field "${k}" is not mapped`);
+  out.push(...contractProblems(loaded));
   for (const [target, spec] of Object.entries(m.fields)) {
     const sources = [spec.from, spec.fromAll, spec.concat, spec.const].filter((x) => x !== undefined).length;
     if (sources !== 1) at(['fields', target], 'give exactly one of from, fromAll, concat, const');
@@ -270,6 +272,46 @@ function checkMapping(
           at(['fields', target, 'transforms', i, 'pattern'], `invalid pattern: ${(e as Error).message}`);
         }
       }
+    });
+  }
+  return out;
+}
+
+/**
+ * The column contract of a mapping must be unambiguous: an alias names a column the mapping
+ * reads or keeps, and no two names (columns, aliases) are the same after `columnKey`.
+ */
+function contractProblems(loaded: LoadedYaml<MappingFile>): FileIssue[] {
+  const m = loaded.value;
+  const out: FileIssue[] = [];
+  const at = (p: (string | number)[], message: string) =>
+    out.push({ file: loaded.file, ...loaded.locate(p), message });
+  const reads = new Set<string>();
+  for (const s of Object.values(m.fields)) {
+    for (const n of [s.from, ...(s.fromAll ?? []), ...(s.concat ?? []), s.unknownFlag, s.label, s.era])
+      if (n) reads.add(n);
+  }
+  const owner = new Map<string, string>();
+  const claim = (name: string, as: string, p: (string | number)[]) => {
+    const k = columnKey(name);
+    const prior = owner.get(k);
+    if (prior !== undefined && prior !== as)
+      at(p, `"${name}" is also "${prior}" (names are compared after NFKC)`);
+    else owner.set(k, as);
+  };
+  for (const n of reads) claim(n, n, ['fields']);
+  if (m.when) claim(m.when.field, m.when.field, ['when', 'field']);
+  for (const list of ['ignore', 'keep'] as const) {
+    (m[list] ?? []).forEach((n, i) => {
+      if (reads.has(n)) at([list, i], `"${n}" is read by a field; it cannot be in ${list}`);
+      else claim(n, n, [list, i]);
+    });
+  }
+  for (const [name, others] of Object.entries(m.aliases ?? {})) {
+    if (!reads.has(name) && !(m.keep ?? []).includes(name))
+      at(['aliases', name], `"${name}" is not a column this mapping reads or keeps`);
+    others.forEach((o, i) => {
+      claim(o, name, ['aliases', name, i]);
     });
   }
   return out;

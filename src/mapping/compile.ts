@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ErrorCode } from '../errors.ts';
 import { errorMessage } from '../errors.ts';
 import {
@@ -17,6 +18,7 @@ import {
 } from '../normalize/wareki.ts';
 import { digitsToAscii, trimAll } from '../normalize/width.ts';
 import type { HubDate } from '../schemas/common.ts';
+import { type ColumnContract, columnContract } from './column-contract.ts';
 import type { FieldSpec, MappingFile } from './schema.ts';
 import { type CodeTable, type CompiledTransform, compileTransform, TransformError } from './transforms.ts';
 
@@ -42,6 +44,13 @@ export interface CompiledMapping {
   requiredFields: string[];
   /** Every source field the mapping reads. */
   usedFields: Set<string>;
+  /** Which columns a file must, may and may not have, and how its names are matched. */
+  columns: ColumnContract;
+  /**
+   * SHA-256 of the mapping and the code tables it uses: the same bytes read through a changed
+   * mapping are not the same state, so the file registry re-applies them.
+   */
+  fingerprint: string;
   /** Source fields that feed `restrictions.*` (支援措置, 他業務参照不可). */
   restrictionFields: string[];
   apply(values: Record<string, string>): MappingResult;
@@ -81,6 +90,12 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
   }
   if (file.when) usedFields.add(file.when.field);
   for (const name of file.ignore ?? []) usedFields.add(name);
+  for (const name of file.required ?? []) requiredFields.add(name);
+  const columns = columnContract([...usedFields, ...(file.keep ?? [])], requiredFields, file.aliases);
+  const tableNames = [...new Set(fields.flatMap((f) => (f.spec.transforms ?? []).flatMap(tableOf)))].sort();
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify({ file, tables: tableNames.map((t) => tables.get(t) ?? null) }))
+    .digest('hex');
 
   const when = file.when;
   return {
@@ -89,6 +104,8 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
     key: file.key,
     requiredFields: [...requiredFields],
     usedFields,
+    columns,
+    fingerprint,
     restrictionFields: fields.filter((f) => f.path[0] === 'restrictions' && f.source).map((f) => f.source!),
     apply(values) {
       if (when) {
@@ -128,6 +145,10 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
       return { kind: 'record', record, sources };
     },
   };
+}
+
+function tableOf(t: NonNullable<FieldSpec['transforms']>[number]): string[] {
+  return typeof t === 'object' && 'code' in t ? [t.code] : [];
 }
 
 function problem(f: CompiledField, code: ErrorCode, params: Record<string, unknown>): MappingProblem {

@@ -144,8 +144,31 @@ export const MappingFile = Type.Object(
       Type.Boolean({ description: 'keep non-empty source fields not used by any mapping as `extras`' }),
     ),
     ignore: Type.Optional(Type.Array(Type.String(), { description: 'source fields deliberately not kept' })),
+    keep: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'source fields known but not interpreted: kept verbatim in `extras` (with extras: true), never reported as unknown',
+      }),
+    ),
+    required: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'columns a file must have, besides the sources of required fields; a file without one fails naming it',
+      }),
+    ),
+    aliases: Type.Optional(
+      Type.Record(Type.String(), Type.Array(Type.String(), { minItems: 1 }), {
+        description:
+          "other names of a column (other systems' spellings), by the name the mapping uses. Width, punctuation (（）/(), ＿/_) and spaces never need an alias: names are compared after NFKC",
+      }),
+    ),
   },
-  { $id: 'MappingFile', additionalProperties: false },
+  {
+    $id: 'MappingFile',
+    additionalProperties: false,
+    description:
+      'The column contract: every column of a file is read by a field, kept, declared ignored, or reported as unknown',
+  },
 );
 export type MappingFile = Static<typeof MappingFile>;
 

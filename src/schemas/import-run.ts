@@ -47,10 +47,31 @@ export const Reject = Type.Composite(
 export type Reject = Static<typeof Reject>;
 
 export const ImportStatus = Type.Union(
-  [Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('unchanged'), Type.Literal('failed')],
-  { $id: 'ImportStatus' },
+  [
+    Type.Literal('running'),
+    Type.Literal('succeeded'),
+    Type.Literal('partial'),
+    Type.Literal('unchanged'),
+    Type.Literal('failed'),
+  ],
+  {
+    $id: 'ImportStatus',
+    description:
+      'succeeded: every row imported; partial: imported, some rows rejected (see rejects); unchanged: these bytes are already the latest state of their source, nothing written; failed: nothing written (unreadable file, missing column, every row rejected, rejects above the limit)',
+  },
 );
 export type ImportStatus = Static<typeof ImportStatus>;
+
+export const ImportWarning = Type.Object(
+  {
+    code: Type.String({ description: 'a HUB_ERR_… code, e.g. HUB_ERR_UNKNOWN_COLUMN' }),
+    column: Type.Optional(Type.Integer({ description: '1-based position of the column in the file' })),
+    field: Type.Optional(Type.String({ description: 'the column name as spelled in the file' })),
+    message: Type.String(),
+  },
+  { $id: 'ImportWarning', description: 'something about the whole file that did not stop the run' },
+);
+export type ImportWarning = Static<typeof ImportWarning>;
 
 export const ImportRun = Type.Object(
   {
@@ -65,6 +86,9 @@ export const ImportRun = Type.Object(
     status: Type.Ref(ImportStatus),
     duplicateOf: Type.Optional(Type.String({ description: 'the earlier run that imported the same bytes' })),
     counts: Type.Ref(ImportCounts),
+    warnings: Type.Array(Type.Ref(ImportWarning), {
+      description: 'run-level warnings, e.g. a column neither mapped nor declared ignored',
+    }),
     error: Type.Optional(Type.Ref(RejectEntry, { description: 'why the whole file failed' })),
     startedAt: Type.String({ format: 'date-time' }),
     finishedAt: Type.Optional(Type.String({ format: 'date-time' })),

@@ -5,7 +5,7 @@ import { AuditChainLink, AuditProblem, AuditRecord, AuditVerification } from './
 import { FieldProvenance, HubDate, Problem, Provenance } from './common.ts';
 import { Delivery } from './delivery.ts';
 import { Enrolment, Program } from './enrolment.ts';
-import { ImportCounts, ImportRun, ImportStatus, Reject, RejectEntry } from './import-run.ts';
+import { ImportCounts, ImportRun, ImportStatus, ImportWarning, Reject, RejectEntry } from './import-run.ts';
 import { Household, Person, PersonName, PersonStatus } from './person.ts';
 import { TransferCertificate, TransferPerson } from './transfer-certificate.ts';
 import { Visit, VisitInput } from './visit.ts';
@@ -25,6 +25,7 @@ export const allSchemas: TSchema[] = [
   ImportStatus,
   RejectEntry,
   Reject,
+  ImportWarning,
   ImportRun,
   TransferPerson,
   TransferCertificate,

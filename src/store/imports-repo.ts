@@ -33,6 +33,7 @@ export function toImportRun(row: ImportRunRow): ImportRun {
     status: row.status,
     ...(row.duplicate_of ? { duplicateOf: row.duplicate_of } : {}),
     counts: row.counts,
+    warnings: row.warnings ?? [],
     ...(row.error ? { error: row.error } : {}),
     startedAt: new Date(row.started_at).toISOString(),
     ...(row.finished_at ? { finishedAt: new Date(row.finished_at).toISOString() } : {}),
@@ -41,14 +42,34 @@ export function toImportRun(row: ImportRunRow): ImportRun {
 
 export function createImportsRepository(db: Kysely<Database>) {
   return {
-    async findSucceeded(adapter: string, sha256: string) {
-      return db
+    /**
+     * The file registry, by state rather than history: the latest run that applied these bytes
+     * through this adapter, when nothing was applied after it to any source it wrote (A → B → A
+     * finds nothing, so A is applied again). Undefined when the bytes must be imported.
+     */
+    async findLatestState(adapter: string, sha256: string): Promise<ImportRunRow | undefined> {
+      const latest = await db
         .selectFrom('import_runs')
         .selectAll()
         .where('adapter', '=', adapter)
         .where('sha256', '=', sha256)
-        .where('status', '=', 'succeeded')
+        .where('status', 'in', APPLIED)
+        .orderBy('finished_at', 'desc')
+        .orderBy('id', 'desc')
         .executeTakeFirst();
+      if (!latest?.finished_at) return undefined;
+      const later = await db
+        .selectFrom('import_run_sources as s')
+        .innerJoin('import_runs as r', 'r.id', 's.import_id')
+        .select('r.id')
+        .where('r.id', '!=', latest.id)
+        .where('r.status', 'in', APPLIED)
+        .where('r.finished_at', '>=', latest.finished_at)
+        .where('s.source', 'in', (eb) =>
+          eb.selectFrom('import_run_sources').select('source').where('import_id', '=', latest.id),
+        )
+        .executeTakeFirst();
+      return later ? undefined : latest;
     },
     async get(id: string): Promise<ImportRun | undefined> {
       const row = await db.selectFrom('import_runs').selectAll().where('id', '=', id).executeTakeFirst();
@@ -128,6 +149,20 @@ function keptRaw(r: RejectInput): { raw: Uint8Array | null; note: string } {
     raw: r.raw.subarray(0, REJECT_RAW_KEPT),
     note: `（行は ${r.raw.length} バイト、SHA-256 ${sha256}。先頭 ${REJECT_RAW_KEPT} バイトのみ保存）`,
   };
+}
+
+/** Statuses of runs whose data was written: the registry's states. */
+const APPLIED: ImportRunRow['status'][] = ['succeeded', 'partial'];
+
+/** Records the sources a run wrote (inside its transaction). */
+export async function insertRunSources(db: Kysely<Database>, importId: string, sources: Iterable<string>) {
+  const rows = [...new Set(sources)].map((source) => ({ import_id: importId, source }));
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db
+      .insertInto('import_run_sources')
+      .values(rows.slice(i, i + 1000))
+      .execute();
+  }
 }
 
 export async function insertRejects(

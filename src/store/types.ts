@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { FieldProvenance, Provenance } from '../schemas/common.ts';
 import type { EnrolmentRecord } from '../schemas/enrolment.ts';
-import type { ImportCounts, RejectEntry } from '../schemas/import-run.ts';
+import type { ImportCounts, ImportStatus, ImportWarning, RejectEntry } from '../schemas/import-run.ts';
 import type { PersonRecord } from '../schemas/person.ts';
 import type { TransferPersonRecord } from '../schemas/transfer-certificate.ts';
 import type { VisitRecord } from '../schemas/visit.ts';
@@ -56,13 +56,21 @@ export interface ImportRunsTable {
   encoding: string | null;
   encoding_detected: boolean | null;
   mode: 'full' | 'delta';
-  status: 'running' | 'succeeded' | 'unchanged' | 'failed';
+  status: ImportStatus;
   duplicate_of: string | null;
   counts: Json<ImportCounts>;
+  warnings: Json<ImportWarning[]> | null;
+  mapping_fingerprint: string | null;
   error: Json<RejectEntry> | null;
   client_id: string | null;
   started_at: Timestamp;
   finished_at: Timestamp | null;
+}
+
+/** The sources (e.g. `person/<市区町村コード>`) whose state a run wrote. */
+export interface ImportRunSourcesTable {
+  import_id: string;
+  source: string;
 }
 
 export interface ImportRejectsTable {
@@ -244,6 +252,7 @@ export interface Database {
   persons: PersonsTable;
   import_runs: ImportRunsTable;
   import_rejects: ImportRejectsTable;
+  import_run_sources: ImportRunSourcesTable;
   import_seen: ImportSeenTable;
   audit_log: AuditLogTable;
   audit_chain_head: AuditChainHeadTable;

@@ -262,7 +262,16 @@ export const properties: FuzzProperty[] = [
               { kind: 'record', entity: mapping.entity, line: 1, values: record, raw: Buffer.alloc(0) },
               mapping,
               check,
-              { fields, mode: 'full', encoding: 'cp932' },
+              {
+                fields,
+                mode: 'full',
+                encoding: 'cp932',
+                renamed: new Map(),
+                known: new Set(fields),
+                strictColumns: false,
+                warnings: [],
+                sources: new Set(),
+              },
               catalog,
             );
             if (mapped.kind === 'reject' && !mapped.reject.code.startsWith('HUB_ERR_'))

@@ -6,6 +6,9 @@ import type { ImportSource } from '../../src/ingest/run-import.ts';
 export const root = path.resolve(import.meta.dirname, '..', '..');
 export const samplePath = path.join(root, 'fixtures', 'juki-standard-csv', 'resident_table.csv');
 export const sampleBytes = (): Buffer => readFileSync(samplePath);
+/** A `fixtures/real-world/columns-<name>.csv` file (column contract and run status cases). */
+export const realWorld = (name: string): string =>
+  path.join(root, 'fixtures', 'real-world', `columns-${name}.csv`);
 
 /** An import source over bytes in memory, fed in chunks of `chunk` bytes. */
 export function bytesSource(bytes: Buffer, fileName = 'test.csv', chunk = 64 * 1024): ImportSource {

@@ -196,7 +196,7 @@ describe('importing a legacy fixed-width CP932 file (juki-legacy-fixed)', () => 
         mode: 'delta',
       },
     );
-    expect(run.status).toBe('succeeded');
+    expect(run.status).toBe('partial');
     const rejects = (await app.hub.imports.rejects(run.id, 10, 0)).items;
     expect(rejects.map((r) => [r.line, r.code, r.field ?? null])).toEqual([
       [3, 'HUB_ERR_RECORD_LENGTH', null],
@@ -206,8 +206,10 @@ describe('importing a legacy fixed-width CP932 file (juki-legacy-fixed)', () => 
     expect(rejects[1]!.message).toMatch(/88/);
   });
 
-  it('answers the same file again with an unchanged run', async () => {
+  it('applies the file again after another file changed its municipality, then answers unchanged', async () => {
+    const again = await app.hub.importFile(bytesSource(fixture, fileName), { adapter });
+    expect(again.status).toBe('succeeded');
     const run = await app.hub.importFile(bytesSource(fixture, fileName), { adapter });
-    expect(run.status).toBe('unchanged');
+    expect(run).toMatchObject({ status: 'unchanged', duplicateOf: again.id });
   });
 });

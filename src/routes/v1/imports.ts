@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { viewerOf } from '../../access/disclosure.ts';
 import { HubError } from '../../errors.ts';
+import { parseRejectLimit } from '../../ingest/reject-limit.ts';
 import { spoolSource } from '../../ingest/sources.ts';
 import { encodingFromName } from '../../parsers/decode.ts';
 import { pauseForTest } from '../../runtime/test-pause.ts';
@@ -25,7 +26,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['imports'],
         summary: 'Import one file (the raw bytes as the body)',
         description:
-          'The answer is 201 with the import run, also when the run failed (unreadable file, missing column); rejected rows are listed at /v1/imports/{id}/rejects.',
+          'The answer is 201 with the import run, also when the run failed (unreadable file, missing column, every row rejected, rejects over the limit); status is succeeded, partial (some rows rejected), unchanged or failed; rejected rows are listed at /v1/imports/{id}/rejects, columns the mapping does not know under warnings.',
         consumes: rawTypes,
         querystring: Type.Object({
           adapter: Type.String({ description: 'a read adapter id, see GET /v1/adapters' }),
@@ -33,6 +34,17 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
             Type.String({ description: 'utf-8 | cp932 | euc-jp; detected when absent' }),
           ),
           mode: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('delta')])),
+          strict: Type.Optional(
+            Type.Boolean({
+              description: 'fail on a column the mapping neither reads nor declares ignored (default: warn)',
+            }),
+          ),
+          maxRejects: Type.Optional(
+            Type.String({
+              pattern: '^\\d+(\\.\\d+)?%$|^\\d+$',
+              description: 'rejected rows allowed before the run fails and writes nothing: N rows or P%',
+            }),
+          ),
         }),
         headers: Type.Object({
           'x-file-name': Type.Optional(Type.String({ description: 'the file name, percent-encoded UTF-8' })),
@@ -41,7 +53,10 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { adapter, encoding: encodingName, mode } = request.query;
+      const { adapter, encoding: encodingName, mode, strict, maxRejects: maxRejectsText } = request.query;
+      const maxRejects = maxRejectsText === undefined ? undefined : parseRejectLimit(maxRejectsText);
+      if (maxRejectsText !== undefined && !maxRejects)
+        throw new HubError('HUB_ERR_BAD_REQUEST', { message: 'maxRejects は N か P%（100以下）です' });
       app.hub.adapters.reader(adapter);
       const encoding = encodingName ? encodingFromName(encodingName) : undefined;
       if (encodingName && !encoding)
@@ -67,6 +82,8 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
           clientId: request.client!.id,
           ...(encoding ? { encoding } : {}),
           ...(mode ? { mode } : {}),
+          ...(strict !== undefined ? { strictColumns: strict } : {}),
+          ...(maxRejects ? { maxRejects } : {}),
         });
         return reply.code(201).send(run);
       } finally {
