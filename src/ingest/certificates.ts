@@ -4,7 +4,7 @@ import { InputError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
 import type { CompiledMapping } from '../mapping/compile.ts';
-import { kanaKey, nameKey } from '../normalize/kana.ts';
+import { addressKey, sameAddress } from '../normalize/address-key.ts';
 import { Address } from '../schemas/address.ts';
 import { HubDate } from '../schemas/common.ts';
 import { PersonName } from '../schemas/person.ts';
@@ -13,6 +13,7 @@ import type { ReadItem } from '../sdk/adapter.ts';
 import type { Database } from '../store/types.ts';
 import { keyOf, mapItem, type RunProgress, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
+import { addressText, transferPersonSearchKeys } from './search-keys.ts';
 
 const check = TypeCompiler.Compile(TransferPersonRecord, [HubDate, Address, PersonName]);
 
@@ -111,27 +112,22 @@ export async function ingestCertificate(
     .where('certificate_id', '=', certificateId)
     .execute();
   const idByPosition = new Map(existing.map((e) => [e.position, e.id]));
+  const destinationKey = addressKey(addressText(certificate.destination));
   for (const p of personRecords) {
     const id = idByPosition.get(p.order);
+    const keys = transferPersonSearchKeys(p);
     const registered = p.residentCode
       ? await trx
           .selectFrom('persons')
           .select('id')
           .where('resident_code', '=', p.residentCode)
           .executeTakeFirst()
-      : undefined;
+      : await registeredByAddress(trx, p.birthDate.iso, keys, destinationKey);
     const row = {
       certificate_id: certificateId,
       position: p.order,
       resident_code: p.residentCode ?? null,
-      kana_key: [p.kana?.full, p.aliasKana]
-        .filter(Boolean)
-        .map((k) => kanaKey(k!))
-        .join('|'),
-      name_key: [p.name.full, p.alias]
-        .filter(Boolean)
-        .map((n) => nameKey(n!))
-        .join('|'),
+      ...keys,
       birth_iso: p.birthDate.iso,
       record: JSON.stringify(p),
       matched_person_id: registered?.id ?? null,
@@ -150,6 +146,33 @@ export async function ingestCertificate(
   const gone = [...idByPosition.entries()].filter(([pos]) => !orders.has(pos)).map(([, id]) => id);
   if (gone.length > 0) await trx.deleteFrom('transfer_persons').where('id', 'in', gone).execute();
   await updateCertificateStatus(trx, [certificateId]);
+}
+
+/**
+ * A certificate person without a 住民票コード is the register's person when exactly one person
+ * has the same birth date, shares a name or kana key, and lives at the certificate's 転出先 by the
+ * address match key (丁目 numerals, ケ/ヶ, hyphens and 番地/番/号 folded).
+ */
+async function registeredByAddress(
+  trx: Transaction<Database>,
+  birthIso: string | null,
+  keys: { kana_key: string; name_key: string },
+  destinationKey: string,
+): Promise<{ id: string } | undefined> {
+  if (!birthIso || destinationKey === '') return undefined;
+  const rows = await trx
+    .selectFrom('persons')
+    .select(['id', 'kana_key', 'name_key', 'address_key'])
+    .where('birth_iso', '=', birthIso)
+    .execute();
+  const shares = (a: string, b: string) =>
+    a !== '' && b.split('|').some((k) => k !== '' && a.split('|').includes(k));
+  const hits = rows.filter(
+    (r) =>
+      (shares(keys.name_key, r.name_key) || shares(keys.kana_key, r.kana_key)) &&
+      sameAddress(destinationKey, r.address_key),
+  );
+  return hits.length === 1 ? { id: hits[0]!.id } : undefined;
 }
 
 /** A certificate is `registered` once every person in it is a resident of the register. */

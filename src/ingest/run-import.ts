@@ -5,7 +5,6 @@ import { errorMessage, HubError, InputError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
 import type { CompiledMapping } from '../mapping/compile.ts';
-import { kanaKey, nameKey } from '../normalize/kana.ts';
 import type { Encoding } from '../parsers/decode.ts';
 import { Address } from '../schemas/address.ts';
 import { HubDate } from '../schemas/common.ts';
@@ -24,6 +23,7 @@ import { certificateIdsFor, ingestCertificate, updateCertificateStatus } from '.
 import { ingestEnrolments, linkEnrolments } from './enrolments.ts';
 import { keyOf, mapItem, rejectCollector, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
+import { personSearchKeys } from './search-keys.ts';
 
 /** One input file: its name, size and SHA-256 known up front, its bytes streamed on demand. */
 export interface ImportSource {
@@ -383,6 +383,9 @@ async function writeBatch(
         status: eb.ref('excluded.status'),
         kana_key: eb.ref('excluded.kana_key'),
         name_key: eb.ref('excluded.name_key'),
+        kana_exact: eb.ref('excluded.kana_exact'),
+        name_exact: eb.ref('excluded.name_exact'),
+        address_key: eb.ref('excluded.address_key'),
         birth_iso: eb.ref('excluded.birth_iso'),
         restricted: eb.ref('excluded.restricted'),
         record: eb.ref('excluded.record'),
@@ -425,8 +428,6 @@ function toRow(
     source: { adapter: state.adapter, importId: state.id, file: state.file, line: c.line, asOf: state.asOf },
     columns: c.sources,
   };
-  const kana = [r.kana?.full, r.aliasKana].filter(Boolean).map((k) => kanaKey(k!));
-  const names = [r.name.full, r.alias, r.romanName].filter(Boolean).map((n) => nameKey(n!));
   return {
     id,
     source_key: c.key,
@@ -436,8 +437,7 @@ function toRow(
     household_order: r.householdOrder ?? null,
     resident_code: r.residentCode ?? null,
     status: r.status,
-    kana_key: kana.join('|'),
-    name_key: names.join('|'),
+    ...personSearchKeys(r),
     birth_iso: r.birthDate.iso,
     restricted: r.restrictions.supportMeasure || r.restrictions.noCrossReference,
     record: json,
