@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { kanaExactKey, kanaKey } from '../normalize/kana.ts';
 import { nameExactKey, nameKey } from '../normalize/name-key.ts';
+import { sharesWithRestricted } from './disclosure-repo.ts';
 import { likeEscape } from './like.ts';
 import type { Database, PersonRow } from './types.ts';
 
@@ -10,8 +11,10 @@ export interface PersonQuery {
   birthDate?: string;
   householdId?: string;
   status?: string;
-  /** Leave out restricted persons (a household search by a client without privilege). */
+  /** Leave out restricted persons (支援措置, 他業務参照不可). */
   excludeRestricted?: boolean;
+  /** With `householdId`: leave out whoever shares a household or address with a restricted person. */
+  excludeShielded?: boolean;
   limit: number;
   offset: number;
 }
@@ -20,6 +23,14 @@ export function createPersonsRepository(db: Kysely<Database>) {
   return {
     async get(id: string): Promise<PersonRow | undefined> {
       return db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async getMany(ids: readonly string[]): Promise<PersonRow[]> {
+      if (ids.length === 0) return [];
+      return db
+        .selectFrom('persons')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
     },
     /**
      * Persons by kana (prefix, any width or script, small kana and ヴ folded), name (contains,
@@ -38,6 +49,8 @@ export function createPersonsRepository(db: Kysely<Database>) {
       if (q.householdId) query = query.where('household_id', '=', q.householdId);
       if (q.status) query = query.where('status', '=', q.status);
       if (q.excludeRestricted) query = query.where('restricted', '=', false);
+      if (q.householdId && q.excludeShielded)
+        query = query.where((eb) => eb.not(sharesWithRestricted('persons')));
       // Exact spellings first (斉藤 before 斉󠄃藤 and 齋藤, キュウ before キユウ), then the kana order.
       const nameExact = q.name ? `%${likeEscape(nameExactKey(q.name))}%` : null;
       const kanaExact = q.kana ? likeEscape(kanaExactKey(q.kana)) : null;

@@ -79,6 +79,7 @@ export interface ImportRejectsTable {
   code: string;
   message: string;
   raw: Uint8Array | null;
+  restricted: Generated<boolean>;
 }
 
 export interface ImportSeenTable {
@@ -99,6 +100,17 @@ export interface AuditLogTable {
   fields: Json<string[]>;
   restricted_reason: string | null;
   request_id: string | null;
+  /** The row's place in the chain: 1, 2, 3, … without gaps. */
+  seq: number;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row (`id` = 1): the chain's last place and hash; every append locks it. */
+export interface AuditChainHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
 }
 
 export interface VisitsTable {
@@ -114,11 +126,7 @@ export interface FormSubmissionsTable {
   id: string;
   visit_id: string;
   form_id: string;
-  record: Json<{
-    values: Record<string, unknown>;
-    confirmedBy?: string;
-    signatures?: { key: string; method: string }[];
-  }>;
+  record: Json<SubmissionRecord>;
   created_at: Timestamp;
 }
 
@@ -220,6 +228,7 @@ export interface Database {
   import_rejects: ImportRejectsTable;
   import_seen: ImportSeenTable;
   audit_log: AuditLogTable;
+  audit_chain_head: AuditChainHeadTable;
   visits: VisitsTable;
   transfer_certificates: TransferCertificatesTable;
   transfer_persons: TransferPersonsTable;
