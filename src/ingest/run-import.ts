@@ -350,9 +350,16 @@ async function writeBatch(
   const now = new Date();
   const rows: NewPersonRow[] = [];
   // A new resident who came with a 転出証明書 keeps the hub id the certificate gave them.
-  const fromCertificates = await certificateIdsFor(
+  const newcomers = accepted.filter((c) => !byKey.has(c.key));
+  const transferIds = await certificateIdsFor(
     trx,
-    accepted.filter((c) => !byKey.has(c.key) && c.record.residentCode).map((c) => c.record.residentCode!),
+    newcomers.map((c) => c.record),
+  );
+  const fromCertificates = new Map(
+    newcomers.flatMap((c, i) => {
+      const t = transferIds.get(i);
+      return t ? [[c.key, t] as const] : [];
+    }),
   );
   const linked: { personId: string; certificateId: string }[] = [];
   for (const c of accepted) {
@@ -365,7 +372,7 @@ async function writeBatch(
     }
     if (prior) state.counts.updated++;
     else state.counts.inserted++;
-    const transfer = prior ? undefined : fromCertificates.get(c.record.residentCode ?? '');
+    const transfer = prior ? undefined : fromCertificates.get(c.key);
     if (transfer) linked.push({ personId: transfer.id, certificateId: transfer.certificateId });
     rows.push(toRow(c, prior?.id ?? transfer?.id ?? newId('per'), json, hash, state, now));
   }

@@ -79,4 +79,31 @@ describe('転出証明書 as real documents write them', () => {
     const wife = (await persons('R8-NOCODE')).find((p) => p.order === 2)!;
     expect(wife.matchedPersonId).toBeUndefined();
   });
+
+  it('gives a newcomer of a later 住記 export the id of the certificate person without 住民票コード', async () => {
+    const text = xml
+      .replace('<証明書番号>R8-000123</証明書番号>', '<証明書番号>R8-LATER</証明書番号>')
+      .replace('<住民票コード>92000000010</住民票コード>', '')
+      .replace(
+        '<住所>神奈川県茅ヶ崎市茅ヶ崎二丁目３番４号</住所>',
+        '<住所>神奈川県茅ヶ崎市本村五丁目６番７号</住所>',
+      );
+    expect((await importFile(text, 'later.xml')).status).toBe('succeeded');
+    const head = (await persons('R8-LATER')).find((p) => p.order === 1)!;
+    expect(head.matchedPersonId).toBeUndefined();
+    const register = [
+      '市区町村コード,宛名番号,世帯番号,住民種別,住民状態,住民票コード,氏名,氏名_フリガナ,性別,生年月日,続柄コード1,続柄表記,住所_都道府県,住所_市区郡町村名,住所_町字,住所_番地号表記',
+      '142077,5003,5003,1,1,93000000017,山田　太郎,ヤマダ　タロウ,1,1980-04-01,02,世帯主,神奈川県,茅ケ崎市,本村5丁目,6番地7',
+    ].join('\n');
+    expect((await importFile(register, 'juki_異動分.csv', 'juki-standard-csv')).counts).toMatchObject({
+      inserted: 1,
+    });
+    const newcomer = await app.hub.store.db
+      .selectFrom('persons')
+      .select('id')
+      .where('atena_no', '=', '5003')
+      .executeTakeFirstOrThrow();
+    expect(newcomer.id).toBe(head.id);
+    expect((await persons('R8-LATER')).find((p) => p.order === 1)!.matchedPersonId).toBe(head.id);
+  });
 });
