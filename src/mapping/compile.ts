@@ -262,7 +262,7 @@ function dateOf(s: FieldSpec, values: Record<string, string>): Value {
     case 'lunisolar':
       return { iso: null, unknown: false, lunisolar: true, source: raw } satisfies HubDate;
     case 'invalid':
-      if (s.allowNonCalendar && plausibleDay(reading.month, reading.day)) {
+      if (s.allowNonCalendar && plausibleDay(reading.month, reading.day) && (reading.eraYear ?? 1) >= 1) {
         return { iso: null, unknown: false, nonCalendar: true, source: raw } satisfies HubDate;
       }
       throw new TransformError('HUB_ERR_INVALID_DATE', { value: raw });

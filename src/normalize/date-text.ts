@@ -7,8 +7,8 @@ import { eraByCode, GREGORIAN_START, isValidIsoDate, parseWareki } from './warek
 export type DateReading =
   /** A calendar day; `era` is the 元号 code the source wrote, when it wrote one. */
   | { kind: 'date'; iso: string; era?: number }
-  /** A recognised spelling of a day the calendar (or the era) lacks. */
-  | { kind: 'invalid'; year: number; month: number; day: number }
+  /** A recognised spelling of a day the calendar (or the era) lacks; `eraYear` when written in 和暦. */
+  | { kind: 'invalid'; year: number; month: number; day: number; eraYear?: number }
   /** 明治5年 or earlier: the lunisolar calendar, never converted. */
   | { kind: 'lunisolar' }
   /** A date with a time of day other than 0:00 (a timestamp shifted by a time zone, or not a date). */
@@ -56,7 +56,7 @@ function wareki(text: string): DateReading {
   if (!('error' in w)) return { kind: 'date', iso: w.iso, era: w.era };
   if (w.error === 'syntax') return { kind: 'format' };
   if (w.error === 'lunisolar') return { kind: 'lunisolar' };
-  return { kind: 'invalid', year: w.gregorianYear, month: w.month, day: w.day };
+  return { kind: 'invalid', year: w.gregorianYear, month: w.month, day: w.day, eraYear: w.year };
 }
 
 /** Excel's 1900 date system counts from 1899-12-30 once past its phantom 1900-02-29 (serial 60). */

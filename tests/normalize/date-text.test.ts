@@ -40,7 +40,7 @@ describe('dates as written in the wild', () => {
 
   it('tells a day that does not exist from a spelling it does not know', () => {
     expect(readDateText('1980-02-30')).toMatchObject({ kind: 'invalid', month: 2, day: 30 });
-    expect(readDateText('03550230')).toMatchObject({ kind: 'invalid' });
+    expect(readDateText('03550230')).toMatchObject({ kind: 'invalid', eraYear: 55 });
     expect(readDateText('三月五日')).toEqual({ kind: 'format' });
     expect(readDateText('1980-03-05 15:00:00')).toEqual({ kind: 'time' });
     expect(readDateText('1850-01-01')).toEqual({ kind: 'too-early', iso: '1850-01-01' });
