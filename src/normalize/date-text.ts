@@ -98,8 +98,8 @@ export function readDateText(text: string, options: DateTextOptions = {}): DateR
     return wareki(era.length === 1 ? `${era.toUpperCase()}${y}.${mo}.${d}` : `${era}${y}年${mo}月${d}日`);
   }
   if (options.excelSerial) {
-    const serial = /^(\d{2,6})(?:\.0+)?$/.exec(s);
-    if (serial) return excelDay(Number(serial[1]));
+    const serial = /^(\d{2,6})(?:\.(\d+))?$/.exec(s);
+    if (serial) return /[1-9]/.test(serial[2] ?? '') ? { kind: 'time' } : excelDay(Number(serial[1]));
   }
   return { kind: 'format' };
 }

@@ -36,6 +36,7 @@ describe('dates as written in the wild', () => {
     expect(readDateText('29285', { excelSerial: true })).toEqual({ kind: 'date', iso: '1980-03-05' });
     expect(readDateText('29285.0', { excelSerial: true })).toEqual({ kind: 'date', iso: '1980-03-05' });
     expect(readDateText('29285')).toEqual({ kind: 'format' });
+    expect(readDateText('29285.5', { excelSerial: true })).toEqual({ kind: 'time' });
   });
 
   it('tells a day that does not exist from a spelling it does not know', () => {
