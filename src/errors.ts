@@ -244,6 +244,29 @@ export const errorCatalog = {
     detail:
       '転出証明書 {number} の異動者（順位 {order}）は、同じ市区町村の転出証明書 {previous} ですでに届いています（再交付分）。先の証明書を使ってください',
   },
+  // Values as written in the wild (dates, numbers, codes).
+  HUB_ERR_DATE_FORMAT: {
+    status: 422,
+    title: 'Unrecognised date',
+    detail: '{field} の「{value}」は日付として読めません（{expected} のいずれかで書いてください）',
+  },
+  HUB_ERR_DATE_TIME: {
+    status: 422,
+    title: 'Date with a time of day',
+    detail:
+      '{field} の「{value}」は 0:00 以外の時刻が付いた日時です（時差で日付がずれている恐れがあるため取り込みません。日付だけで出力してください）',
+  },
+  HUB_ERR_IMPLAUSIBLE_DATE: {
+    status: 422,
+    title: 'Implausible date',
+    detail: '{field} の日付「{value}」はありえません（{reason}）',
+  },
+  HUB_ERR_EXPONENT_NOTATION: {
+    status: 422,
+    title: 'Exponent notation',
+    detail:
+      '{field} の値「{value}」は指数表記です（表計算ソフトで数値に変換され、桁が失われています。元のシステムから文字列として出力し直してください）',
+  },
 
   // Configuration and mapping files.
   HUB_ERR_CONFIG: { status: 500, title: 'Configuration error', detail: '{message}' },

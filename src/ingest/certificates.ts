@@ -4,15 +4,16 @@ import { InputError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
 import type { CompiledMapping } from '../mapping/compile.ts';
-import { kanaKey, nameKey } from '../normalize/kana.ts';
+import { addressKey, sameAddress } from '../normalize/address-key.ts';
 import { Address } from '../schemas/address.ts';
 import { HubDate } from '../schemas/common.ts';
-import { PersonName } from '../schemas/person.ts';
+import { PersonName, type PersonRecord } from '../schemas/person.ts';
 import { TransferPersonRecord } from '../schemas/transfer-certificate.ts';
 import type { ReadItem } from '../sdk/adapter.ts';
 import type { Database } from '../store/types.ts';
 import { keyOf, mapItem, type RunProgress, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
+import { addressText, personSearchKeys, transferPersonSearchKeys } from './search-keys.ts';
 import { loopYielder } from './yield-to-loop.ts';
 
 const check = TypeCompiler.Compile(TransferPersonRecord, [HubDate, Address, PersonName]);
@@ -131,27 +132,22 @@ export async function ingestCertificate(
     .where('certificate_id', '=', certificateId)
     .execute();
   const idByPosition = new Map(existing.map((e) => [e.position, e.id]));
+  const destinationKey = addressKey(addressText(certificate.destination));
   for (const p of personRecords) {
     const id = idByPosition.get(p.order);
+    const keys = transferPersonSearchKeys(p);
     const registered = p.residentCode
       ? await trx
           .selectFrom('persons')
           .select('id')
           .where('resident_code', '=', p.residentCode)
           .executeTakeFirst()
-      : undefined;
+      : await registeredByAddress(trx, p.birthDate.iso, keys, destinationKey);
     const row = {
       certificate_id: certificateId,
       position: p.order,
       resident_code: p.residentCode ?? null,
-      kana_key: [p.kana?.full, p.aliasKana]
-        .filter(Boolean)
-        .map((k) => kanaKey(k!))
-        .join('|'),
-      name_key: [p.name.full, p.alias]
-        .filter(Boolean)
-        .map((n) => nameKey(n!))
-        .join('|'),
+      ...keys,
       birth_iso: p.birthDate.iso,
       record: JSON.stringify(p),
       matched_person_id: registered?.id ?? null,
@@ -214,6 +210,39 @@ async function refuseReissue(
   );
 }
 
+/** True when two `|`-joined key lists share a key. */
+function sharesKey(a: string, b: string): boolean {
+  const mine = new Set(a.split('|').filter((k) => k !== ''));
+  return b.split('|').some((k) => mine.has(k));
+}
+
+/**
+ * A certificate person without a 住民票コード is the register's person when exactly one person
+ * has the same birth date, shares a name or kana key, and lives at the certificate's 転出先 by the
+ * address match key (丁目 numerals, ケ/ヶ, hyphens and 番地/番/号 folded).
+ */
+async function registeredByAddress(
+  trx: Transaction<Database>,
+  birthIso: string | null,
+  keys: { kana_key: string; name_key: string },
+  destinationKey: string,
+): Promise<{ id: string } | undefined> {
+  if (!birthIso || destinationKey === '') return undefined;
+  const rows = await trx
+    .selectFrom('persons')
+    .select(['id', 'kana_key', 'name_key', 'address_key'])
+    .where('birth_iso', '=', birthIso)
+    .execute();
+  const shares = (a: string, b: string) =>
+    a !== '' && b.split('|').some((k) => k !== '' && a.split('|').includes(k));
+  const hits = rows.filter(
+    (r) =>
+      (shares(keys.name_key, r.name_key) || shares(keys.kana_key, r.kana_key)) &&
+      sameAddress(destinationKey, r.address_key),
+  );
+  return hits.length === 1 ? { id: hits[0]!.id } : undefined;
+}
+
 /** A certificate is `registered` once every person in it is a resident of the register. */
 export async function updateCertificateStatus(
   trx: Transaction<Database>,
@@ -234,19 +263,66 @@ export async function updateCertificateStatus(
 }
 
 /**
- * For persons new to the register: the hub id of the certificate person they are (same
- * 住民票コード, not yet linked), so that a person's id never changes across the 転入.
+ * For persons new to the register: the hub id of the certificate person they are, so that a
+ * person's id never changes across the 転入. A certificate person is found by 住民票コード, or,
+ * when the certificate has none for them, by birth date, a shared name or kana key and the
+ * certificate's 転出先 matching the person's address by the address match key (unique only).
+ * The answer is keyed by the index of the person in `persons`.
  */
 export async function certificateIdsFor(
   trx: Transaction<Database>,
-  residentCodes: string[],
-): Promise<Map<string, { id: string; certificateId: string }>> {
-  if (residentCodes.length === 0) return new Map();
-  const rows = await trx
-    .selectFrom('transfer_persons')
-    .select(['id', 'certificate_id', 'resident_code'])
-    .where('resident_code', 'in', residentCodes)
-    .where('matched_person_id', 'is', null)
+  persons: readonly PersonRecord[],
+): Promise<Map<number, { id: string; certificateId: string }>> {
+  const found = new Map<number, { id: string; certificateId: string }>();
+  if (persons.length === 0) return found;
+  const codes = persons.map((p) => p.residentCode).filter((c): c is string => Boolean(c));
+  if (codes.length > 0) {
+    const rows = await trx
+      .selectFrom('transfer_persons')
+      .select(['id', 'certificate_id', 'resident_code'])
+      .where('resident_code', 'in', codes)
+      .where('matched_person_id', 'is', null)
+      .execute();
+    const byCode = new Map(
+      rows.map((r) => [r.resident_code!, { id: r.id, certificateId: r.certificate_id }]),
+    );
+    persons.forEach((p, i) => {
+      const hit = p.residentCode ? byCode.get(p.residentCode) : undefined;
+      if (hit) found.set(i, hit);
+    });
+  }
+  const births = [
+    ...new Set(
+      persons
+        .filter((_, i) => !found.has(i))
+        .map((p) => p.birthDate.iso)
+        .filter((b) => b !== null),
+    ),
+  ];
+  if (births.length === 0) return found;
+  const candidates = await trx
+    .selectFrom('transfer_persons as p')
+    .innerJoin('transfer_certificates as c', 'c.id', 'p.certificate_id')
+    .select(['p.id', 'p.certificate_id', 'p.birth_iso', 'p.kana_key', 'p.name_key', 'c.record'])
+    .where('p.resident_code', 'is', null)
+    .where('p.matched_person_id', 'is', null)
+    .where('p.birth_iso', 'in', births)
     .execute();
-  return new Map(rows.map((r) => [r.resident_code!, { id: r.id, certificateId: r.certificate_id }]));
+  if (candidates.length === 0) return found;
+  const taken = new Set([...found.values()].map((v) => v.id));
+  persons.forEach((p, i) => {
+    if (found.has(i)) return;
+    const keys = personSearchKeys(p);
+    const hits = candidates.filter(
+      (c) =>
+        !taken.has(c.id) &&
+        c.birth_iso === p.birthDate.iso &&
+        (sharesKey(keys.name_key, c.name_key) || sharesKey(keys.kana_key, c.kana_key)) &&
+        sameAddress(keys.address_key, addressKey(addressText(c.record.destination))),
+    );
+    if (hits.length !== 1) return;
+    found.set(i, { id: hits[0]!.id, certificateId: hits[0]!.certificate_id });
+    taken.add(hits[0]!.id);
+  });
+  return found;
 }

@@ -7,7 +7,6 @@ import { errorMessage, HubError, InputError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
 import type { CompiledMapping } from '../mapping/compile.ts';
-import { kanaKey, nameKey } from '../normalize/kana.ts';
 import { scrubUnstorable } from '../normalize/storable-text.ts';
 import type { Encoding } from '../parsers/decode.ts';
 import { Address } from '../schemas/address.ts';
@@ -29,6 +28,7 @@ import { ingestEnrolments, linkEnrolments } from './enrolments.ts';
 import { keyOf, mapItem, rejectCollector, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
 import { exceedsRejectLimit, formatRejectLimit, parseRejectLimit, type RejectLimit } from './reject-limit.ts';
+import { personSearchKeys } from './search-keys.ts';
 import { loopYielder } from './yield-to-loop.ts';
 
 /** One input file: its name, size and SHA-256 known up front, its bytes streamed on demand. */
@@ -430,9 +430,16 @@ async function writeBatch(
   const now = new Date();
   const rows: NewPersonRow[] = [];
   // A new resident who came with a 転出証明書 keeps the hub id the certificate gave them.
-  const fromCertificates = await certificateIdsFor(
+  const newcomers = accepted.filter((c) => !byKey.has(c.key));
+  const transferIds = await certificateIdsFor(
     trx,
-    accepted.filter((c) => !byKey.has(c.key) && c.record.residentCode).map((c) => c.record.residentCode!),
+    newcomers.map((c) => c.record),
+  );
+  const fromCertificates = new Map(
+    newcomers.flatMap((c, i) => {
+      const t = transferIds.get(i);
+      return t ? [[c.key, t] as const] : [];
+    }),
   );
   const linked: { personId: string; certificateId: string }[] = [];
   for (const c of accepted) {
@@ -445,7 +452,7 @@ async function writeBatch(
     }
     if (prior) state.counts.updated++;
     else state.counts.inserted++;
-    const transfer = prior ? undefined : fromCertificates.get(c.record.residentCode ?? '');
+    const transfer = prior ? undefined : fromCertificates.get(c.key);
     if (transfer) linked.push({ personId: transfer.id, certificateId: transfer.certificateId });
     rows.push(toRow(c, prior?.id ?? transfer?.id ?? newId('per'), json, hash, state, now));
   }
@@ -463,6 +470,9 @@ async function writeBatch(
         status: eb.ref('excluded.status'),
         kana_key: eb.ref('excluded.kana_key'),
         name_key: eb.ref('excluded.name_key'),
+        kana_exact: eb.ref('excluded.kana_exact'),
+        name_exact: eb.ref('excluded.name_exact'),
+        address_key: eb.ref('excluded.address_key'),
         birth_iso: eb.ref('excluded.birth_iso'),
         restricted: eb.ref('excluded.restricted'),
         record: eb.ref('excluded.record'),
@@ -505,8 +515,6 @@ function toRow(
     source: { adapter: state.adapter, importId: state.id, file: state.file, line: c.line, asOf: state.asOf },
     columns: c.sources,
   };
-  const kana = [r.kana?.full, r.aliasKana].filter(Boolean).map((k) => kanaKey(k!));
-  const names = [r.name.full, r.alias, r.romanName].filter(Boolean).map((n) => nameKey(n!));
   return {
     id,
     source_key: c.key,
@@ -516,8 +524,7 @@ function toRow(
     household_order: r.householdOrder ?? null,
     resident_code: r.residentCode ?? null,
     status: r.status,
-    kana_key: kana.join('|'),
-    name_key: names.join('|'),
+    ...personSearchKeys(r),
     birth_iso: r.birthDate.iso,
     restricted: r.restrictions.supportMeasure || r.restrictions.noCrossReference,
     record: json,

@@ -7,15 +7,9 @@ import {
   isValidM11W27,
   isValidMyNumber,
 } from '../normalize/check-digits.ts';
+import { DATE_FORMATS_EXPECTED, eraSpelling, readDateText, todayInJapan } from '../normalize/date-text.ts';
 import { relationshipCodes, relationshipLabel } from '../normalize/relationship.ts';
-import {
-  eraByCode,
-  eraContains,
-  isoToWareki,
-  isValidIsoDate,
-  parseWareki,
-  unknownDateLabel,
-} from '../normalize/wareki.ts';
+import { eraByCode, eraContains, isoToWareki, unknownDateLabel } from '../normalize/wareki.ts';
 import { digitsToAscii, trimAll } from '../normalize/width.ts';
 import type { HubDate } from '../schemas/common.ts';
 import { type ColumnContract, columnContract } from './column-contract.ts';
@@ -134,6 +128,7 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
         if (f.source) sources[f.target] = f.source;
       }
       if (problems.length > 0) return { kind: 'reject', problems };
+      checkRelationship(record, review);
       if (review.size > 0) record.needsReview = [...review];
       if (file.extras) {
         const extras: Record<string, string> = {};
@@ -160,13 +155,14 @@ function problem(f: CompiledField, code: ErrorCode, params: Record<string, unkno
   };
 }
 
-function runTransforms(f: CompiledField, raw: string | undefined): Value {
+function runTransforms(f: CompiledField, raw: string | undefined, review: Set<string>): Value {
   if (raw === undefined) return absent;
   let v: string | boolean | number = raw;
+  const flag = (code: string) => review.add(`${code}:${f.target}`);
   for (const t of f.transforms) {
     if (typeof v !== 'string') break;
     if (v === '') return absent;
-    v = t(v);
+    v = t(v, flag);
   }
   if (v === '') return absent;
   return v;
@@ -176,7 +172,7 @@ function evaluate(f: CompiledField, values: Record<string, string>, review: Set<
   const s = f.spec;
   if (s.const !== undefined) return s.const;
   if (s.fromAll) {
-    const list = s.fromAll.map((c) => runTransforms(f, values[c])).filter((v) => v !== absent);
+    const list = s.fromAll.map((c) => runTransforms(f, values[c], review)).filter((v) => v !== absent);
     if (list.length === 0) return absent;
     if (s.as !== 'relationshipLabel') return list;
     const label = relationshipLabel(list.map(String));
@@ -185,11 +181,11 @@ function evaluate(f: CompiledField, values: Record<string, string>, review: Set<
     return label.label;
   }
   if (s.concat) {
-    const parts = s.concat.map((c) => runTransforms(f, values[c])).filter((v) => v !== absent);
+    const parts = s.concat.map((c) => runTransforms(f, values[c], review)).filter((v) => v !== absent);
     return parts.length > 0 ? parts.join(s.separator ?? '') : absent;
   }
   if (s.as === 'date') return dateOf(s, values);
-  const v = runTransforms(f, s.from ? values[s.from] : undefined);
+  const v = runTransforms(f, s.from ? values[s.from] : undefined, review);
   if (v === absent) return absent;
   if (s.checkDigit) checkDigit(s.checkDigit, String(v), f.target, review);
   switch (s.as) {
@@ -250,9 +246,14 @@ function cell(values: Record<string, string>, name: string | undefined): string 
   return name ? digitsToAscii(trimAll(values[name] ?? '')) : '';
 }
 
-/** Reads a HubDate: ISO (`YYYY-MM-DD`, `YYYY/M/D`, `YYYYMMDD`) or 和暦 text, with 不詳 and era check. */
+/**
+ * Reads a HubDate from any spelling `readDateText` knows, with 不詳 and the era column. The 和暦
+ * shown is always the era in force on that day (the new era on an overlap day); the source's
+ * spelling is kept in `source`.
+ */
 function dateOf(s: FieldSpec, values: Record<string, string>): Value {
-  const v = cell(values, s.from);
+  const raw = s.from ? trimAll(values[s.from] ?? '') : '';
+  const v = digitsToAscii(raw);
   const unknown = cell(values, s.unknownFlag) === '1';
   const label = s.label ? trimAll(values[s.label] ?? '') : '';
   const allZero = /^0+$/.test(v);
@@ -261,49 +262,64 @@ function dateOf(s: FieldSpec, values: Record<string, string>): Value {
   if (unknown || allZero || unknownText || (v === '' && label !== '')) {
     // 住民記録システム標準仕様書 1.1.8: a 不詳 date is kept as given, never completed by guess.
     const d: HubDate = { iso: null, unknown: true };
-    const derived = label || (unknownText ? v : unknownDateLabel(v));
+    const derived = label || (unknownText ? v : unknownDateLabel(v.replace(/^0(?=[0-5]\d{6}$)/, '')));
     if (derived) d.label = derived;
     if (v) d.source = v;
     return d;
   }
   if (v === '') return absent;
-  let iso: string | undefined;
-  let sourceEra: number | undefined;
-  const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(v) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(v);
-  if (m) {
-    iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
-    if (!isValidIsoDate(iso)) {
-      if (s.allowNonCalendar && plausibleDay(Number(m[2]), Number(m[3]))) {
-        return { iso: null, unknown: false, nonCalendar: true, source: v } satisfies HubDate;
+  const reading = readDateText(v, { excelSerial: s.excelSerial === true });
+  switch (reading.kind) {
+    case 'format':
+      throw new TransformError('HUB_ERR_DATE_FORMAT', { value: raw, expected: DATE_FORMATS_EXPECTED });
+    case 'time':
+      throw new TransformError('HUB_ERR_DATE_TIME', { value: raw });
+    case 'too-early':
+      throw new TransformError('HUB_ERR_IMPLAUSIBLE_DATE', {
+        value: raw,
+        reason:
+          '明治元年（1868年）より前の西暦日付です。旧暦の日付は和暦で、わからない日付は不詳として送ってください',
+      });
+    case 'lunisolar':
+      return { iso: null, unknown: false, lunisolar: true, source: raw } satisfies HubDate;
+    case 'invalid':
+      if (s.allowNonCalendar && plausibleDay(reading.month, reading.day) && (reading.eraYear ?? 1) >= 1) {
+        return { iso: null, unknown: false, nonCalendar: true, source: raw } satisfies HubDate;
       }
-      throw new TransformError('HUB_ERR_INVALID_DATE', { value: v });
-    }
-  } else {
-    const w = parseWareki(v);
-    if ('error' in w) {
-      if (w.error === 'lunisolar')
-        return { iso: null, unknown: false, lunisolar: true, source: v } satisfies HubDate;
-      if (w.error === 'invalid' && s.allowNonCalendar && plausibleDay(w.month, w.day) && w.year >= 1) {
-        return { iso: null, unknown: false, nonCalendar: true, source: v } satisfies HubDate;
-      }
-      throw new TransformError('HUB_ERR_INVALID_DATE', { value: v });
-    }
-    iso = w.iso;
-    sourceEra = w.era;
+      throw new TransformError('HUB_ERR_INVALID_DATE', { value: raw });
+  }
+  const iso = reading.iso;
+  if (s.notAfterToday && iso > todayInJapan()) {
+    throw new TransformError('HUB_ERR_IMPLAUSIBLE_DATE', { value: raw, reason: '今日より後の日付です' });
   }
   const eraText = cell(values, s.era);
-  let eraCode: number | undefined = sourceEra;
+  let sourceEra = reading.era;
   if (eraText !== '') {
-    eraCode = Number(eraText);
-    const era = eraByCode(eraCode);
-    if (!era) throw new TransformError('HUB_ERR_INVALID_CODE', { value: eraText, table: 'era' });
-    if (!eraContains(era, iso)) throw new TransformError('HUB_ERR_ERA_MISMATCH', { era: eraText, value: v });
+    sourceEra = Number(eraText);
+    const era = eraByCode(sourceEra);
+    if (!era) throw new TransformError('HUB_ERR_INVALID_CODE', { value: eraText, table: '元号' });
+    if (!eraContains(era, iso))
+      throw new TransformError('HUB_ERR_ERA_MISMATCH', { era: eraText, value: raw });
   }
   const d: HubDate = { iso, unknown: false };
-  const w = isoToWareki(iso, eraCode);
+  // juki-reference §5: western → 和暦 emits the new era on an overlap day (1912-07-30, 1926-12-25).
+  const w = isoToWareki(iso);
   if (w) d.wareki = w.text;
-  if (v !== iso) d.source = v;
+  if (raw !== iso) d.source = raw;
+  else if (sourceEra !== undefined && w && w.era.code !== sourceEra) d.source = eraSpelling(iso, sourceEra);
   return d;
+}
+
+/**
+ * 続柄コード and 続柄表記 of one row must say the same thing (標準仕様書 §1.1.11). Both are kept
+ * as the source wrote them; a disagreement or a label the grammar cannot read flags the person.
+ */
+function checkRelationship(record: Record<string, unknown>, review: Set<string>): void {
+  const rel = record.relationship as { codes?: unknown; label?: unknown } | undefined;
+  if (!rel || !Array.isArray(rel.codes) || typeof rel.label !== 'string') return;
+  const parsed = relationshipCodes(rel.label);
+  if ('error' in parsed) review.add('RELATIONSHIP_LABEL_UNREAD');
+  else if (parsed.codes.join(',') !== rel.codes.join(',')) review.add('RELATIONSHIP_MISMATCH');
 }
 
 /** The non-calendar day the standard names: 「うるう年でない年の２月29日」. */

@@ -6,6 +6,18 @@ export const Transform = Type.Union(
     Type.Literal('trim', { description: 'remove ASCII and full-width spaces at both ends' }),
     Type.Literal('digits', { description: 'full-width digits ０-９ to ASCII' }),
     Type.Literal('stripLeadingZeros', { description: '"0012" → "12" (an all-zero value stays "0")' }),
+    Type.Literal('postalCode', {
+      description:
+        '郵便番号 as written (999-0001, 〒９９９－０００１) → 7 ASCII digits; anything else is a reject',
+    }),
+    Type.Object(
+      { restoreZeros: Type.Integer({ minimum: 2, maximum: 20 }) },
+      {
+        additionalProperties: false,
+        description:
+          'a fixed-length number that lost its leading zeros in a spreadsheet is padded back to this length; the person is flagged ZEROS_RESTORED:<field> in needsReview',
+      },
+    ),
     Type.Object(
       { width: Type.Union([Type.Literal('half-ascii'), Type.Literal('full-kana')]) },
       {
@@ -15,7 +27,15 @@ export const Transform = Type.Union(
     ),
     Type.Object({ zeroPad: Type.Integer({ minimum: 1, maximum: 20 }) }, { additionalProperties: false }),
     Type.Object(
-      { code: Type.String({ description: 'a code table in mappings/codes/<name>.yaml' }) },
+      {
+        code: Type.String({ description: 'a code table in mappings/codes/<name>.yaml' }),
+        unknown: Type.Optional(
+          Type.Union([Type.Literal('reject'), Type.Literal('review')], {
+            description:
+              'an unknown value: reject the row (default), or keep it and flag UNKNOWN_CODE:<field> in needsReview where the standard allows the value to be kept',
+          }),
+        ),
+      },
       { additionalProperties: false },
     ),
     Type.Object(
@@ -86,6 +106,14 @@ export const FieldSpec = Type.Object(
     label: Type.Optional(Type.String({ description: 'date: the 不詳表記 field' })),
     era: Type.Optional(
       Type.String({ description: 'date: the 元号 code field (1 明治 … 5 令和), checked against the date' }),
+    ),
+    excelSerial: Type.Optional(
+      Type.Boolean({
+        description: 'date: also read a bare number as an Excel serial day (29285 → 1980-03-05)',
+      }),
+    ),
+    notAfterToday: Type.Optional(
+      Type.Boolean({ description: 'date: a day after today (in Japan) is a reject (生年月日)' }),
     ),
     allowNonCalendar: Type.Optional(
       Type.Boolean({
@@ -181,7 +209,15 @@ export const CodeTableFile = Type.Object(
     codes: Type.Record(Type.String(), Type.Union([Type.String(), Type.Boolean(), Type.Number()]), {
       minProperties: 1,
     }),
+    title: Type.Optional(
+      Type.String({ description: 'the table as staff know it (第30条45規定区分), used in messages' }),
+    ),
     labels: Type.Optional(Type.Record(Type.String(), Type.String())),
+    aliases: Type.Optional(
+      Type.Record(Type.String(), Type.String(), {
+        description: 'other spellings the sources write (男, 日本人, 有) → the code they stand for',
+      }),
+    ),
   },
   { $id: 'CodeTableFile', additionalProperties: false },
 );

@@ -4,8 +4,12 @@ import type { Transform } from './schema.ts';
 
 export interface CodeTable {
   name: string;
+  /** The table as staff know it, for messages. */
+  title?: string;
   codes: Record<string, string | boolean | number>;
   labels?: Record<string, string>;
+  /** Other spellings (男, 日本人, 有) → the code they stand for. */
+  aliases?: Record<string, string>;
 }
 
 export class TransformError extends Error {
@@ -27,13 +31,60 @@ export function fullWidthKana(s: string): string {
   return halfKanaToFull(s).replace(/ /g, '\u3000');
 }
 
-export type CompiledTransform = (value: string) => string | boolean | number;
+/**
+ * One compiled transform. `flag` notes something for review on the record without rejecting it
+ * (the caller adds the field it is about).
+ */
+export type CompiledTransform = (value: string, flag: (code: string) => void) => string | boolean | number;
+
+/** `9.99E+10`: a spreadsheet turned the number into a float and its digits are gone. */
+const EXPONENT = /^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$/;
+
+/** Full-width digits to ASCII; a number in exponent notation is its own reject. */
+export function digits(v: string): string {
+  const ascii = digitsToAscii(v);
+  if (EXPONENT.test(fullWidthAsciiToHalf(ascii)))
+    throw new TransformError('HUB_ERR_EXPONENT_NOTATION', { value: v });
+  return ascii;
+}
+
+/** 郵便番号 as written: `999-0001`, `〒９９９－０００１`, `999 0001` → `9990001`. */
+export function postalCode(v: string): string {
+  const folded = v
+    .normalize('NFKC')
+    .replace(/^〒/, '')
+    .replace(/[\s\u2010-\u2015\u2212\u30fc\uff70-]/g, '');
+  if (EXPONENT.test(folded)) throw new TransformError('HUB_ERR_EXPONENT_NOTATION', { value: v });
+  if (!/^\d{7}$/.test(folded))
+    throw new TransformError('HUB_ERR_INVALID_FORMAT', {
+      value: v,
+      expected: '7桁の郵便番号。999-0001・〒９９９－０００１ も可',
+    });
+  return folded;
+}
+
+/** The code a table knows a value by: the code itself, or one of its declared aliases. */
+export function lookupCode(table: CodeTable, v: string): string | boolean | number | undefined {
+  const direct = table.codes[v];
+  if (direct !== undefined) return direct;
+  const alias = table.aliases?.[v] ?? table.aliases?.[v.normalize('NFKC')];
+  return alias === undefined ? undefined : table.codes[alias];
+}
 
 /** Compiles one transform; code tables are looked up once here, not per row. */
 export function compileTransform(t: Transform, tables: Map<string, CodeTable>): CompiledTransform {
   if (t === 'trim') return trimAll;
-  if (t === 'digits') return digitsToAscii;
+  if (t === 'digits') return digits;
+  if (t === 'postalCode') return postalCode;
   if (t === 'stripLeadingZeros') return (v) => (/^0+\d/.test(v) ? v.replace(/^0+(?=\d)/, '') : v);
+  if ('restoreZeros' in t) {
+    const n = t.restoreZeros;
+    return (v, flag) => {
+      if (!/^\d+$/.test(v) || v.length >= n) return v;
+      flag('ZEROS_RESTORED');
+      return v.padStart(n, '0');
+    };
+  }
   if ('width' in t) return t.width === 'half-ascii' ? fullWidthAsciiToHalf : fullWidthKana;
   if ('zeroPad' in t) {
     const n = t.zeroPad;
@@ -42,11 +93,15 @@ export function compileTransform(t: Transform, tables: Map<string, CodeTable>): 
   if ('code' in t) {
     const table = tables.get(t.code);
     if (!table) throw new Error(`unknown code table ${t.code}`);
-    return (v) => {
-      const mapped = table.codes[v];
-      if (mapped === undefined)
-        throw new TransformError('HUB_ERR_INVALID_CODE', { value: v, table: table.name });
-      return mapped;
+    const keep = t.unknown === 'review';
+    return (v, flag) => {
+      const mapped = lookupCode(table, v);
+      if (mapped !== undefined) return mapped;
+      if (keep) {
+        flag('UNKNOWN_CODE');
+        return v;
+      }
+      throw new TransformError('HUB_ERR_INVALID_CODE', { value: v, table: table.title ?? table.name });
     };
   }
   if ('pattern' in t) {

@@ -11,7 +11,10 @@ export const HubDate = Type.Object(
     label: Type.Optional(Type.String({ description: '不詳表記 as printed by the source' })),
     wareki: Type.Optional(Type.String({ description: '和暦 text like 昭和55年4月1日 (元年 for year 1)' })),
     source: Type.Optional(
-      Type.String({ description: 'the value as the source wrote it, when it differs from iso' }),
+      Type.String({
+        description:
+          'the value as the source wrote it, when it differs from iso; on an overlap day given as ISO with the older era in the 元号 column, that era’s spelling (大正15年12月25日)',
+      }),
     ),
     nonCalendar: Type.Optional(
       Type.Boolean({

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
-import { kanaKey, nameKey } from '../normalize/kana.ts';
+import { type Kysely, sql } from 'kysely';
+import { kanaExactKey, kanaKey } from '../normalize/kana.ts';
+import { nameExactKey, nameKey } from '../normalize/name-key.ts';
 import { sharesWithRestricted } from './disclosure-repo.ts';
 import { likeEscape } from './like.ts';
 import type { Database, PersonRow } from './types.ts';
@@ -31,7 +32,10 @@ export function createPersonsRepository(db: Kysely<Database>) {
         .where('id', 'in', [...ids])
         .execute();
     },
-    /** Persons by kana (prefix, any width or script), name (contains), birth date, household. */
+    /**
+     * Persons by kana (prefix, any width or script, small kana and ヴ folded), name (contains,
+     * 異体字 and IVS folded), birth date, household; exact spellings are ranked first.
+     */
     async search(q: PersonQuery): Promise<{ items: PersonRow[]; total: number }> {
       let query = db.selectFrom('persons');
       if (q.kana) {
@@ -47,8 +51,15 @@ export function createPersonsRepository(db: Kysely<Database>) {
       if (q.excludeRestricted) query = query.where('restricted', '=', false);
       if (q.householdId && q.excludeShielded)
         query = query.where((eb) => eb.not(sharesWithRestricted('persons')));
+      // Exact spellings first (斉藤 before 斉󠄃藤 and 齋藤, キュウ before キユウ), then the kana order.
+      const nameExact = q.name ? `%${likeEscape(nameExactKey(q.name))}%` : null;
+      const kanaExact = q.kana ? likeEscape(kanaExactKey(q.kana)) : null;
       const items = await query
         .selectAll()
+        .orderBy(sql`case when ${nameExact}::text is null or name_exact like ${nameExact} then 0 else 1 end`)
+        .orderBy(
+          sql`case when ${kanaExact}::text is null or kana_exact like ${kanaExact} || '%' or kana_exact like '%|' || ${kanaExact} || '%' then 0 else 1 end`,
+        )
         .orderBy('kana_key')
         .orderBy('id')
         .limit(q.limit)

@@ -36,6 +36,11 @@ export interface PersonsTable {
   status: string;
   kana_key: string;
   name_key: string;
+  /** Kana and name as written (spaces removed), to rank exact matches first. */
+  kana_exact: string;
+  name_exact: string;
+  /** The address match key (src/normalize/address-key.ts). */
+  address_key: string;
   birth_iso: string | null;
   restricted: boolean;
   record: Json<PersonRecord>;

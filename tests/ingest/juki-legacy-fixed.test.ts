@@ -83,11 +83,11 @@ describe('importing a legacy fixed-width CP932 file (juki-legacy-fixed)', () => 
     expect(p.birthDate).toMatchObject({ iso: '2019-05-01', wareki: '令和元年5月1日' });
   });
 
-  it('keeps the IVS of 葛󠄀 and reads 明治45年7月30日 in its own spelling', async () => {
+  it('keeps the IVS of 葛󠄀, shows 明治45年7月30日 in the new era and keeps the spelling of the source', async () => {
     const p = (await person('1112')).record;
     expect(p.name.full).toBe('葛\u{E0100}西　ウメ');
     expect(p.status).toBe('deceased');
-    expect(p.birthDate).toMatchObject({ iso: '1912-07-30', wareki: '明治45年7月30日' });
+    expect(p.birthDate).toMatchObject({ iso: '1912-07-30', wareki: '大正元年7月30日', source: '1450730' });
     expect(p.relationship.codes).toEqual(['51']);
   });
 
@@ -100,7 +100,7 @@ describe('importing a legacy fixed-width CP932 file (juki-legacy-fixed)', () => 
     const kawaguchi = (await person('1066')).record;
     expect(kawaguchi).toMatchObject({
       status: 'non-resident',
-      birthDate: { iso: '1926-12-25', wareki: '大正15年12月25日' },
+      birthDate: { iso: '1926-12-25', wareki: '昭和元年12月25日', source: '2151225' },
       relationship: { codes: ['20', '12'], label: '子の妻' },
     });
     const mori = (await person('1074')).record;

@@ -7,7 +7,8 @@ import {
   isValidMyNumber,
   m11w27CheckDigit,
 } from '../../src/normalize/check-digits.ts';
-import { hiraganaToKatakana, kanaKey, nameKey } from '../../src/normalize/kana.ts';
+import { hiraganaToKatakana, kanaExactKey, kanaKey } from '../../src/normalize/kana.ts';
+import { nameKey } from '../../src/normalize/name-key.ts';
 import { digitsToAscii, fullWidthAsciiToHalf, trimAll } from '../../src/normalize/width.ts';
 
 describe('kana and width', () => {
@@ -15,7 +16,8 @@ describe('kana and width', () => {
     expect(kanaKey('コウノ　イチロウ')).toBe('コウノイチロウ');
     expect(kanaKey('こうの いちろう')).toBe('コウノイチロウ');
     expect(kanaKey('ｺｳﾉ ｲﾁﾛｳ')).toBe('コウノイチロウ');
-    expect(kanaKey('ｶﾞｯｺｳ')).toBe('ガッコウ');
+    expect(kanaExactKey('ｶﾞｯｺｳ')).toBe('ガッコウ');
+    expect(kanaKey('ｶﾞｯｺｳ')).toBe('ガツコウ');
     expect(kanaKey('ﾊﾟﾝ')).toBe('パン');
   });
   it('composes half-width dakuten without touching other characters', () => {

@@ -19,7 +19,8 @@ describe('続柄 chains', () => {
     expect(relationshipCodes('子の子の子の子の子')).toMatchObject({ error: 'too-long' });
     expect(relationshipLabel(['20', '33'])).toEqual({ error: 'unknown-code', at: 1 });
     expect(relationshipLabel(['20', '96'])).toMatchObject({ error: 'standalone' });
-    expect(relationshipCodes('孫')).toMatchObject({ error: 'unknown-label' });
+    expect(relationshipCodes('祖父')).toMatchObject({ error: 'unknown-label' });
+    expect(relationshipCodes('子（祖父）')).toMatchObject({ error: 'unknown-label' });
   });
   it('label ⇄ codes round-trips for every chain', () => {
     const links = Object.keys(RELATIONSHIP_LABELS).filter((c) => !['02', '96', '99'].includes(c));
