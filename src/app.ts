@@ -13,6 +13,7 @@ import { createJobs, type Jobs } from './jobs/runner.ts';
 import { serverOptions } from './logger.ts';
 import { type MappingCatalog, requireMappingCatalog } from './mapping/catalog.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { reportImport } from './operations/import-signals.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -23,6 +24,7 @@ import { type AdapterRegistry, createAdapterRegistry } from './sdk/registry.ts';
 import { type AuditRepository, createAuditRepository } from './store/audit-repo.ts';
 import { type CertificatesRepository, createCertificatesRepository } from './store/certificates-repo.ts';
 import { createStore, type Store } from './store/db.ts';
+import { createDeliveriesRepository, type DeliveriesRepository } from './store/deliveries-repo.ts';
 import { createEnrolmentsRepository, type EnrolmentsRepository } from './store/enrolments-repo.ts';
 import { createImportsRepository, type ImportsRepository } from './store/imports-repo.ts';
 import { createPersonsRepository, type PersonsRepository } from './store/persons-repo.ts';
@@ -41,6 +43,7 @@ export interface Hub {
   dispatcher: Dispatcher;
   jobs: Jobs;
   imports: ImportsRepository;
+  deliveries: DeliveriesRepository;
   audit: AuditRepository;
   metrics: Metrics;
   importFile(source: ImportSource, options: ImportOptions): ReturnType<typeof runImport>;
@@ -93,7 +96,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const imports = createImportsRepository(store.db);
   // Only one embedded process uses a PGlite folder, so a `running` run left there is dead.
   if (store.kind === 'pglite') await imports.failInterrupted();
-  const metrics = createMetrics();
+  const deliveries = createDeliveriesRepository(store.db);
+  const metrics = createMetrics({
+    targets: () => targets.map((t) => t.id),
+    deliveryCounts: () => deliveries.countsByTarget(),
+    outbox: () => deliveries.outbox(),
+    lastImports: () => imports.latestPerSource(),
+  });
   const targets = defaultTargets(writers, config.outboxDir).map((t) => {
     const o = hubConfig.targets?.[t.id];
     return {
@@ -108,6 +117,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     mappings,
     log: app.log,
     ...(config.municipalityCode ? { municipalityCode: config.municipalityCode } : {}),
+    onDead: (target) => metrics.deadDeliveries.inc({ target }),
   });
   const ingestDeps: IngestDeps = { db: store.db, adapters, mappings, log: app.log };
   const hub: Hub = {
@@ -131,16 +141,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       log: app.log,
     }),
     imports,
+    deliveries,
     audit: createAuditRepository(store.db),
     metrics,
     async importFile(source, importOptions) {
       const run = await runImport(ingestDeps, source, importOptions);
-      metrics.importsTotal.inc({ adapter: run.adapter, status: run.status });
-      metrics.importRows.inc({ adapter: run.adapter, outcome: 'rejected' }, run.counts.rejected);
-      metrics.importRows.inc(
-        { adapter: run.adapter, outcome: 'accepted' },
-        run.counts.read - run.counts.rejected,
-      );
+      reportImport(run, metrics, app.log);
       return run;
     },
   };

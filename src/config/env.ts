@@ -13,6 +13,7 @@ export const Scope = Type.Union(
     Type.Literal('imports:write'),
     Type.Literal('jobs:run'),
     Type.Literal('audit:read'),
+    Type.Literal('console'),
     Type.Literal('admin'),
   ],
   { $id: 'Scope' },

@@ -76,7 +76,10 @@ export async function runInbound(
       await deps.db.deleteFrom('job_files').where('job', '=', job.name).where('name', '=', f.name).execute();
       let run: ImportRun;
       try {
-        run = await deps.importFile(await fileSource(staged, f.name), { adapter: job.adapter });
+        run = await deps.importFile(await fileSource(staged, f.name), {
+          adapter: job.adapter,
+          clientId: `job:${job.name}`,
+        });
       } catch (e) {
         run = {
           status: 'failed',

@@ -41,8 +41,14 @@ export const Reject = Type.Composite(
 export type Reject = Static<typeof Reject>;
 
 export const ImportStatus = Type.Union(
-  [Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('unchanged'), Type.Literal('failed')],
-  { $id: 'ImportStatus' },
+  [
+    Type.Literal('running'),
+    Type.Literal('succeeded'),
+    Type.Literal('partial'),
+    Type.Literal('unchanged'),
+    Type.Literal('failed'),
+  ],
+  { $id: 'ImportStatus', description: '`partial`: some rows were rejected, the others imported' },
 );
 export type ImportStatus = Static<typeof ImportStatus>;
 
@@ -57,6 +63,11 @@ export const ImportRun = Type.Object(
     encodingDetected: Type.Optional(Type.Boolean()),
     mode: Type.Union([Type.Literal('full'), Type.Literal('delta')]),
     status: Type.Ref(ImportStatus),
+    source: Type.Optional(
+      Type.String({
+        description: 'who brought the file: an API client id, `job:<name>` for an inbound job, `cli`, `demo`',
+      }),
+    ),
     duplicateOf: Type.Optional(Type.String({ description: 'the earlier run that imported the same bytes' })),
     counts: Type.Ref(ImportCounts),
     error: Type.Optional(Type.Ref(RejectEntry, { description: 'why the whole file failed' })),

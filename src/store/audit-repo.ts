@@ -41,6 +41,18 @@ export function createAuditRepository(db: Kysely<Database>) {
         })
         .execute();
     },
+    /** How many entries there are and when the last was written, for the operations dashboard. */
+    async summary(): Promise<{ entries: number; lastAt?: string; chain: 'unverified' }> {
+      const row = await db
+        .selectFrom('audit_log')
+        .select((eb) => [eb.fn.countAll<number>().as('entries'), eb.fn.max('at').as('last')])
+        .executeTakeFirstOrThrow();
+      return {
+        entries: Number(row.entries),
+        ...(row.last ? { lastAt: new Date(row.last).toISOString() } : {}),
+        chain: 'unverified',
+      };
+    },
     async search(q: AuditQuery) {
       let query = db.selectFrom('audit_log');
       if (q.subject) query = query.where('subjects', '@>', JSON.stringify([q.subject]) as never);

@@ -56,7 +56,7 @@ export interface ImportRunsTable {
   encoding: string | null;
   encoding_detected: boolean | null;
   mode: 'full' | 'delta';
-  status: 'running' | 'succeeded' | 'unchanged' | 'failed';
+  status: 'running' | 'succeeded' | 'partial' | 'unchanged' | 'failed';
   duplicate_of: string | null;
   counts: Json<ImportCounts>;
   error: Json<RejectEntry> | null;
