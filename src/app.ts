@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import { adapters as shippedAdapters, writers } from '../adapters/index.ts';
 import type { Config } from './config/env.ts';
 import { loadHubConfig } from './config/hub-config.ts';
+import { registerConsole } from './console/console-plugin.ts';
 import { createDispatcher, type Dispatcher } from './delivery/dispatcher.ts';
 import { defaultTargets, type Target } from './delivery/targets.ts';
 import { type ImportOptions, type ImportSource, type IngestDeps, runImport } from './ingest/run-import.ts';
@@ -196,5 +197,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes);
   await app.register(v1Routes, { prefix: '/v1' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerConsole(app);
   return app;
 }

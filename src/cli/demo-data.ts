@@ -111,6 +111,7 @@ export async function seedDemo(
       signatures: [{ key: 'signature', method: 'tablet' }],
     },
   });
-  const { dead } = await hub.dispatcher.runOnce();
-  return { sample, withRejects, brokenPath, deadDeliveries: dead };
+  await hub.dispatcher.runOnce();
+  const dead = await hub.deliveries.list({ status: 'dead', target: demoBrokenTarget, limit: 1, offset: 0 });
+  return { sample, withRejects, brokenPath, deadDeliveries: dead.total };
 }

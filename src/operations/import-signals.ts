@@ -4,7 +4,7 @@ import type { ImportRun } from '../schemas/import-run.ts';
 
 /**
  * The signals of a finished import run: counters by status and rows, and an error-level line
- * when the run failed or was partial (codes and counts only, never a row's content or a file
+ * when the run failed or rejected rows (codes and counts only, never a row's content or a file
  * name, which may carry a person's name).
  */
 export function reportImport(run: ImportRun, metrics: Metrics, log: FastifyBaseLogger): void {
@@ -14,7 +14,8 @@ export function reportImport(run: ImportRun, metrics: Metrics, log: FastifyBaseL
     { adapter: run.adapter, outcome: 'accepted' },
     run.counts.read - run.counts.rejected,
   );
-  if (run.status !== 'failed' && run.status !== 'partial') return;
+  // Rows rejected make a run `partial`; a run that still says `succeeded` with rejects counts too.
+  if (run.status !== 'failed' && run.status !== 'partial' && run.counts.rejected === 0) return;
   log.error(
     {
       importId: run.id,
@@ -24,6 +25,6 @@ export function reportImport(run: ImportRun, metrics: Metrics, log: FastifyBaseL
       counts: run.counts,
       ...(run.error ? { code: run.error.code } : {}),
     },
-    run.status === 'failed' ? 'import failed' : 'import partial: rows rejected',
+    run.status === 'failed' ? 'import failed' : `import partial: ${run.counts.rejected} rows rejected`,
   );
 }
