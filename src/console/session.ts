@@ -45,12 +45,14 @@ export async function openSession(
   key: ApiKey,
 ): Promise<void> {
   const secret = token();
+  const now = Date.now();
+  await sessions.removeExpired(new Date(now - idleTimeoutMs), new Date(now - maxSessionMs));
   await sessions.create({
     id: digest(secret).toString('hex'),
     clientId: key.id,
     scopes: key.scopes,
     csrf: token(),
-    at: new Date(),
+    at: new Date(now),
   });
   reply.setCookie(sessionCookie, secret, cookieOptions(request, maxSessionMs / 1000));
 }
