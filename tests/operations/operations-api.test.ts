@@ -1,11 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { App } from '../../src/app.ts';
 import { type DemoData, demoBrokenTarget, seedDemo } from '../../src/cli/demo-data.ts';
 import type { ApiKey } from '../../src/config/env.ts';
 import { auth, keys, testApp } from '../helpers/app.ts';
+import { root } from '../helpers/files.ts';
 
 describe('operations APIs: imports, deliveries, jobs, dashboard, metrics', () => {
   let app: App;
@@ -87,6 +89,24 @@ describe('operations APIs: imports, deliveries, jobs, dashboard, metrics', () =>
       /hub_import_last_success_timestamp_seconds\{adapter="juki-standard-csv",source="demo"\} \d+/,
     );
     expect(text).toMatch(/hub_imports_total\{adapter="juki-standard-csv",status="succeeded"\} \d/);
+  });
+
+  it('docs/alerts.yaml alerts only on metrics the hub exports', async () => {
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const rules = parse(readFileSync(path.join(root, 'docs', 'alerts.yaml'), 'utf8')) as {
+      groups: { rules: { alert: string; expr: string }[] }[];
+    };
+    const exprs = rules.groups.flatMap((g) => g.rules.map((r) => r.expr));
+    const names = new Set(exprs.flatMap((e) => e.match(/\bhub_[a-z_]+/g) ?? []));
+    expect([...names].sort()).toEqual([
+      'hub_deliveries',
+      'hub_deliveries_dead_total',
+      'hub_import_last_success_timestamp_seconds',
+      'hub_imports_total',
+      'hub_outbox_depth',
+      'hub_outbox_oldest_pending_age_seconds',
+    ]);
+    for (const name of names) expect(text, name).toContain(`# TYPE ${name} `);
   });
 
   it('replays a target’s dead deliveries in bulk after the fix, and they are delivered', async () => {
