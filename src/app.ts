@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { adapters as shippedAdapters, writers } from '../adapters/index.ts';
+import { createDisclosure, type Disclosure } from './access/disclosure.ts';
 import type { Config } from './config/env.ts';
 import { loadHubConfig } from './config/hub-config.ts';
 import { registerConsole } from './console/console-plugin.ts';
@@ -26,6 +27,7 @@ import { type AuditRepository, createAuditRepository } from './store/audit-repo.
 import { type CertificatesRepository, createCertificatesRepository } from './store/certificates-repo.ts';
 import { createStore, type Store } from './store/db.ts';
 import { createDeliveriesRepository, type DeliveriesRepository } from './store/deliveries-repo.ts';
+import { createDisclosureRepository } from './store/disclosure-repo.ts';
 import { createEnrolmentsRepository, type EnrolmentsRepository } from './store/enrolments-repo.ts';
 import { createImportsRepository, type ImportsRepository } from './store/imports-repo.ts';
 import { createPersonsRepository, type PersonsRepository } from './store/persons-repo.ts';
@@ -46,6 +48,8 @@ export interface Hub {
   imports: ImportsRepository;
   deliveries: DeliveriesRepository;
   audit: AuditRepository;
+  /** The one place that decides what a client sees of a person (src/access/disclosure.ts). */
+  disclosure: Disclosure;
   metrics: Metrics;
   importFile(source: ImportSource, options: ImportOptions): ReturnType<typeof runImport>;
 }
@@ -144,6 +148,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     imports,
     deliveries,
     audit: createAuditRepository(store.db),
+    disclosure: createDisclosure(createDisclosureRepository(store.db)),
     metrics,
     async importFile(source, importOptions) {
       const run = await runImport(ingestDeps, source, importOptions);

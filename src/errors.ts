@@ -65,7 +65,7 @@ export const errorCatalog = {
   HUB_ERR_NOT_REDELIVERABLE: {
     status: 409,
     title: 'Not redeliverable',
-    detail: '配信 {id} は {status} のため再送できません（再送できるのは失敗・停止した配信だけです）',
+    detail: 'この配信は {status} のため再送できません（再送できるのは失敗・停止した配信だけです）',
   },
   HUB_ERR_CONSOLE_SESSION: {
     status: 401,

@@ -47,6 +47,8 @@ export interface VisitRecord {
   identity: VisitInput['identity'] & { at: string };
   consent: VisitInput['consent'] & { at: string };
   subjects: VisitInput['subjects'];
+  /** An `admin` client's X-Restricted-Access reason at opening: the visit may show restricted persons. */
+  restrictedReason?: string;
 }
 
 export const Visit = Type.Object(

@@ -74,6 +74,7 @@ export interface ImportRejectsTable {
   code: string;
   message: string;
   raw: Uint8Array | null;
+  restricted: Generated<boolean>;
 }
 
 export interface ImportSeenTable {
@@ -109,11 +110,7 @@ export interface FormSubmissionsTable {
   id: string;
   visit_id: string;
   form_id: string;
-  record: Json<{
-    values: Record<string, unknown>;
-    confirmedBy?: string;
-    signatures?: { key: string; method: string }[];
-  }>;
+  record: Json<SubmissionRecord>;
   created_at: Timestamp;
 }
 

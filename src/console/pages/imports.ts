@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { Scope } from '../../config/env.ts';
 import { HubError } from '../../errors.ts';
 import type { ImportRun, Reject } from '../../schemas/import-run.ts';
 import type { ImportFilter } from '../../schemas/operations.ts';
@@ -46,6 +47,8 @@ function rawText(raw: string, encoding: string | undefined): string {
   return new TextDecoder(label).decode(Buffer.from(raw, 'base64')).replace(/\r?\n$/, '');
 }
 
+const withheld = (r: Reject) => r.withheld?.includes('raw') ?? false;
+
 function rejectsTable(rejects: Reject[], withRaw: boolean, encoding: string | undefined): Html {
   return html`<table class="rejects">
 <caption>却下行</caption>
@@ -53,7 +56,7 @@ function rejectsTable(rejects: Reject[], withRaw: boolean, encoding: string | un
 <tbody>${rejects.map(
     (r) => html`<tr>
 <th scope="row" class="n">${r.line}</th><td class="n">${r.column ?? '—'}</td><td class="nw">${r.field ?? '—'}</td><td class="nw"><code>${r.code}</code></td><td>${r.message}</td>
-${withRaw ? html`<td><pre class="raw">${r.raw ? rawText(r.raw, encoding) : '（なし）'}</pre></td>` : ''}
+${withRaw ? html`<td>${r.raw ? html`<pre class="raw">${rawText(r.raw, encoding)}</pre>` : withheld(r) ? '（表示できません: 閲覧が制限された住民に関わる行です）' : '（なし）'}</td>` : ''}
 </tr>`,
   )}</tbody></table>`;
 }
@@ -115,7 +118,7 @@ ${pager('/console/imports', keep, list.total, offset)}
 
   async function detail(id: string, offset: number) {
     const run = await imports.get(id);
-    if (!run) throw new HubError('HUB_ERR_NOT_FOUND', { what: `取込 ${id}` });
+    if (!run) throw new HubError('HUB_ERR_NOT_FOUND', { what: '取込' });
     return { run, rejects: await imports.rejects(id, pageSize, offset) };
   }
 
@@ -197,8 +200,11 @@ ${csrfField(ctx)}<input type="hidden" name="offset" value="${offset}">
         .type('text/html; charset=utf-8')
         .send(page(ctx, 'imports', `取込 ${run.file}`, detailBody(ctx, run, rejects, offset, undefined)));
     }
+    const session = request.consoleSession!;
+    const viewer = { client: { id: session.clientId, scopes: new Set(session.scopes as Scope[]) }, purpose };
+    const shown = { total: rejects.total, items: await app.hub.disclosure.rejects(viewer, rejects.items) };
     await audit.record({
-      clientId: request.consoleSession!.clientId,
+      clientId: session.clientId,
       purpose,
       action: 'console.imports.rejects.raw',
       subjects: [],
@@ -207,7 +213,7 @@ ${csrfField(ctx)}<input type="hidden" name="offset" value="${offset}">
     });
     return reply
       .type('text/html; charset=utf-8')
-      .send(page(ctx, 'imports', `取込 ${run.file}`, detailBody(ctx, run, rejects, offset, { purpose })));
+      .send(page(ctx, 'imports', `取込 ${run.file}`, detailBody(ctx, run, shown, offset, { purpose })));
   });
 
   app.get('/imports/:id/raw', async (request, reply) => {

@@ -40,9 +40,9 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { id } = request.params;
       const before = await deliveries.get(id);
-      if (!before) throw new HubError('HUB_ERR_NOT_FOUND', { what: `配信 ${id}` });
+      if (!before) throw new HubError('HUB_ERR_NOT_FOUND', { what: '配信' });
       if (!(await deliveries.redeliver(id)))
-        throw new HubError('HUB_ERR_NOT_REDELIVERABLE', { id, status: before.status });
+        throw new HubError('HUB_ERR_NOT_REDELIVERABLE', { status: before.status });
       return reply.code(202).send((await deliveries.get(id))!);
     },
   );

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { viewerOf } from '../../access/disclosure.ts';
 import { withIdempotency } from '../../delivery/idempotency.ts';
 import { targetsForForm } from '../../delivery/targets.ts';
 import { HubError } from '../../errors.ts';
@@ -65,12 +67,17 @@ export const Submission = Type.Object({
 export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { visits, audit, mappings } = app.hub;
   const db = app.hub.store.db;
-  const deps = { db, certificates: app.hub.certificates, enrolments: app.hub.enrolments };
+  const deps = {
+    db,
+    certificates: app.hub.certificates,
+    enrolments: app.hub.enrolments,
+    disclosure: app.hub.disclosure,
+  };
 
   /** Prefills the given forms (or every form the visit's procedures need) in one pass. */
-  async function prefill(visitId: string, clientId: string, formIds?: string[]) {
-    const row = await visits.get(visitId, clientId);
-    const context = await visitContext(deps, row);
+  async function prefill(request: FastifyRequest, visitId: string, formIds?: string[]) {
+    const row = await visits.get(visitId, request.client!.id);
+    const context = await visitContext(deps, row, viewerOf(request));
     const { procedures } = evaluateProcedures(mappings.procedureRules, context);
     const submitted = await db
       .selectFrom('form_submissions')
@@ -108,9 +115,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { row, context, forms } = await prefill(request.params.id, request.client!.id, [
-        request.params.formId,
-      ]);
+      const { row, context, forms } = await prefill(request, request.params.id, [request.params.formId]);
       const form = forms[0]!;
       await audit.record(
         visitAudit(request, row.id, context.persons, 'visits.form', [
@@ -152,7 +157,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ?.split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-      const { forms } = await prefill(request.params.id, request.client!.id, ids);
+      const { forms } = await prefill(request, request.params.id, ids);
       return writeCount(forms);
     },
   );
@@ -193,7 +198,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const key = (Array.isArray(header) ? header[0] : header)?.trim();
       if (!key) throw new HubError('HUB_ERR_IDEMPOTENCY_REQUIRED');
       const { formId, values = {}, confirmedBy, signatures = [] } = request.body;
-      const { row, context, forms } = await prefill(request.params.id, request.client!.id, [formId]);
+      const { row, context, forms } = await prefill(request, request.params.id, [formId]);
       const form = forms[0]!;
       const known = new Set(form.fields.map((f) => valueKey(f.key, f.person)));
       const unknown = Object.keys(values).filter((k) => !known.has(k));
