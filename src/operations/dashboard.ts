@@ -6,13 +6,18 @@ import type { Dashboard } from '../schemas/operations.ts';
  * the jobs with their last and next run, and the audit trail's state. No personal data.
  */
 export async function dashboardSummary(hub: Hub): Promise<Dashboard> {
-  const [latest, counts, outbox, jobs, audit] = await Promise.all([
+  const [latest, counts, outbox, jobs, audit, dead, failed] = await Promise.all([
     hub.imports.latestPerSource(),
     hub.deliveries.countsByTarget(),
     hub.deliveries.outbox(),
     hub.jobs.overview(),
     hub.audit.summary(),
+    hub.deliveries.list({ status: 'dead', limit: 20, offset: 0 }),
+    hub.deliveries.list({ status: 'failed', limit: 20, offset: 0 }),
   ]);
+  const problems = [...dead.items, ...failed.items]
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .slice(0, 20);
   const targetIds = [...new Set([...hub.targets.map((t) => t.id), ...counts.map((c) => c.target)])].sort();
   const targets = targetIds.map((target) => {
     const of = (status: string) => counts.find((c) => c.target === target && c.status === status)?.count ?? 0;
@@ -42,6 +47,7 @@ export async function dashboardSummary(hub: Hub): Promise<Dashboard> {
       oldestPendingAgeSeconds: outbox.oldestAgeSeconds,
       failed: targets.reduce((n, t) => n + t.failed, 0),
       dead: targets.reduce((n, t) => n + t.dead, 0),
+      problems,
     },
     jobs,
     audit,

@@ -125,6 +125,9 @@ export const Dashboard = Type.Object(
       oldestPendingAgeSeconds: Type.Union([Type.Number(), Type.Null()]),
       failed: Type.Integer(),
       dead: Type.Integer(),
+      problems: Type.Array(Type.Ref(OutboxDelivery), {
+        description: 'the newest dead and failed deliveries (at most 20), each with its last error',
+      }),
     }),
     jobs: Type.Array(Type.Ref(JobInfo)),
     audit: Type.Object({

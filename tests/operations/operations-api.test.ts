@@ -67,6 +67,9 @@ describe('operations APIs: imports, deliveries, jobs, dashboard, metrics', () =>
   it('sums it up on the dashboard: imports per source, the outbox per target, jobs, audit', async () => {
     const d = (await get('/v1/dashboard')).json();
     expect(d.deliveries).toMatchObject({ dead: 1, failed: 0, outboxDepth: 0, oldestPendingAgeSeconds: null });
+    expect(d.deliveries.problems).toEqual([
+      expect.objectContaining({ target: demoBrokenTarget, status: 'dead', lastError: expect.any(String) }),
+    ]);
     expect(d.deliveries.targets.find((t: { target: string }) => t.target === demoBrokenTarget)).toMatchObject(
       {
         dead: 1,
@@ -129,6 +132,14 @@ describe('operations APIs: imports, deliveries, jobs, dashboard, metrics', () =>
     });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ target: demoBrokenTarget, redelivered: 1 });
+    const audited = await app.hub.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'deliveries.redeliver-dead')
+      .execute();
+    expect(audited).toEqual([
+      expect.objectContaining({ client_id: 'admin-1', fields: [`target:${demoBrokenTarget}`, 'count:1'] }),
+    ]);
     const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/^hub_outbox_depth 1$/m);
     expect(await app.hub.dispatcher.runOnce()).toMatchObject({ delivered: 1 });

@@ -1,6 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { dashboardSummary } from '../../operations/dashboard.ts';
-import { badge, duration, importStatusLabels, jobStatusLabels, time, url } from '../format.ts';
+import {
+  badge,
+  deliveryStatusLabels,
+  duration,
+  importStatusLabels,
+  jobStatusLabels,
+  time,
+  url,
+} from '../format.ts';
 import { html } from '../html.ts';
 import { page } from '../layout.ts';
 import { noticeOf } from '../notices.ts';
@@ -57,6 +65,26 @@ ${
 </tr>`,
     )}</tbody></table>
 </section>
+
+${
+  d.deliveries.problems.length > 0
+    ? html`<section aria-labelledby="h-problems">
+<h2 id="h-problems">停止・失敗した配信</h2>
+<table>
+<thead><tr><th scope="col">作成</th><th scope="col">送信先</th><th scope="col">状態</th><th scope="col">試行</th><th scope="col">最後のエラー</th></tr></thead>
+<tbody>${d.deliveries.problems.map(
+        (p) => html`<tr>
+<td><a href="${url('/console/deliveries', { submission: p.submissionId })}">${time(p.createdAt)}</a></td>
+<td>${p.target}</td>
+<td>${badge(p.status, deliveryStatusLabels)}</td>
+<td class="n">${p.attempts}</td>
+<td class="err">${p.lastError ?? '—'}</td>
+</tr>`,
+      )}</tbody></table>
+<p><a href="/console/deliveries?status=dead">停止した配信の一覧と一括再送へ</a></p>
+</section>`
+    : ''
+}
 
 <section aria-labelledby="h-jobs">
 <h2 id="h-jobs">ジョブ</h2>

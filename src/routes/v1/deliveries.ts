@@ -43,6 +43,13 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!before) throw new HubError('HUB_ERR_NOT_FOUND', { what: '配信' });
       if (!(await deliveries.redeliver(id)))
         throw new HubError('HUB_ERR_NOT_REDELIVERABLE', { status: before.status });
+      await app.hub.audit.record({
+        clientId: request.client!.id,
+        action: 'deliveries.redeliver',
+        subjects: [],
+        fields: [`delivery:${id}`],
+        requestId: request.id,
+      });
       return reply.code(202).send((await deliveries.get(id))!);
     },
   );
@@ -62,7 +69,15 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { target } = request.body;
       if (!targets.some((t) => t.id === target))
         throw new HubError('HUB_ERR_NOT_FOUND', { what: `送信先 ${target}` });
-      return reply.code(202).send({ target, redelivered: await deliveries.redeliverDead(target) });
+      const redelivered = await deliveries.redeliverDead(target);
+      await app.hub.audit.record({
+        clientId: request.client!.id,
+        action: 'deliveries.redeliver-dead',
+        subjects: [],
+        fields: [`target:${target}`, `count:${redelivered}`],
+        requestId: request.id,
+      });
+      return reply.code(202).send({ target, redelivered });
     },
   );
 };
