@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -10,6 +10,7 @@ import { root } from '../helpers/files.ts';
 
 /** Screenshots kept as test artefacts (gitignored). */
 const artefacts = path.join(root, 'test-results', 'console');
+const chromiumPath = '/usr/bin/chromium';
 
 describe('the operations console in a real browser (Debian chromium)', () => {
   let app: App;
@@ -19,6 +20,10 @@ describe('the operations console in a real browser (Debian chromium)', () => {
   let base: string;
 
   beforeAll(async () => {
+    if (!existsSync(chromiumPath))
+      throw new Error(
+        `${chromiumPath} is missing: apt-get install -y chromium fonts-ipafont-gothic (.ci/run does)`,
+      );
     app = await testApp();
     demo = await seedDemo(app, {
       adminKey: keys.admin.key,
@@ -26,7 +31,7 @@ describe('the operations console in a real browser (Debian chromium)', () => {
     });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: chromiumPath,
       args: [
         '--headless',
         '--no-sandbox',
