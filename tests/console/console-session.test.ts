@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { type DemoData, seedDemo } from '../../src/cli/demo-data.ts';
+import { safeNext } from '../../src/console/pages/sign-in.ts';
 import { idleTimeoutMs } from '../../src/console/session.ts';
 import { keys, testApp } from '../helpers/app.ts';
 import { cookiesOf, csrfOf, form, formHeaders, signIn } from './console-helpers.ts';
@@ -38,6 +39,20 @@ describe('the operations console: session, CSRF, pages and the audited raw rows'
     });
     expect(post.statusCode).toBe(303);
     expect(post.headers.location).toBe('/console/sign-in?notice=expired');
+  });
+
+  it('follows sign-in only to a page of the console', () => {
+    expect(safeNext('/console/imports?rejects=yes')).toBe('/console/imports?rejects=yes');
+    expect(safeNext('/console')).toBe('/console');
+    for (const evil of [
+      'https://evil.example/',
+      '//evil.example/console',
+      '/console//evil.example',
+      '/consolex',
+      '/console\\evil',
+      '/v1/residents',
+    ])
+      expect(safeNext(evil), evil).toBe('/console');
   });
 
   it('signs in only with a console or admin key and its own form token, into an HttpOnly SameSite=Strict cookie', async () => {
