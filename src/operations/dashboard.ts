@@ -1,11 +1,16 @@
 import type { Hub } from '../app.ts';
+import { verifyAuditChain } from '../audit/verify-chain.ts';
 import type { Dashboard } from '../schemas/operations.ts';
 
 /**
  * What an operator looks at first: the newest import of each source, the outbox per target,
- * the jobs with their last and next run, and the audit trail's state. No personal data.
+ * the jobs with their last and next run, and the audit trail's state (its hash chain checked
+ * when asked). No personal data.
  */
-export async function dashboardSummary(hub: Hub): Promise<Dashboard> {
+export async function dashboardSummary(
+  hub: Hub,
+  options: { verifyAudit?: boolean } = {},
+): Promise<Dashboard> {
   const [latest, counts, outbox, jobs, audit, dead, failed] = await Promise.all([
     hub.imports.latestPerSource(),
     hub.deliveries.countsByTarget(),
@@ -15,6 +20,8 @@ export async function dashboardSummary(hub: Hub): Promise<Dashboard> {
     hub.deliveries.list({ status: 'dead', limit: 20, offset: 0 }),
     hub.deliveries.list({ status: 'failed', limit: 20, offset: 0 }),
   ]);
+  // Walking the chain reads every audit row: only when the operator asks for it.
+  const verification = options.verifyAudit ? await verifyAuditChain(hub.audit) : undefined;
   const problems = [...dead.items, ...failed.items]
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     .slice(0, 20);
@@ -50,6 +57,10 @@ export async function dashboardSummary(hub: Hub): Promise<Dashboard> {
       problems,
     },
     jobs,
-    audit,
+    audit: {
+      ...audit,
+      chain: verification ? (verification.ok ? 'ok' : 'broken') : 'unverified',
+      ...(verification ? { verification } : {}),
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { LifeEvent } from '../procedures/rules.ts';
 import { Address } from './address.ts';
+import { AuditChainLink, AuditProblem, AuditRecord, AuditVerification } from './audit.ts';
 import { FieldProvenance, HubDate, Problem, Provenance } from './common.ts';
 import { Delivery } from './delivery.ts';
 import { Enrolment, Program } from './enrolment.ts';
@@ -40,4 +41,8 @@ export const allSchemas: TSchema[] = [
   JobRun,
   JobInfo,
   Dashboard,
+  AuditChainLink,
+  AuditRecord,
+  AuditProblem,
+  AuditVerification,
 ];

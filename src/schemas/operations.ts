@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { AuditVerification } from './audit.ts';
 import { ImportStatus } from './import-run.ts';
 
 /** Where a delivery stands in the outbox. */
@@ -134,8 +135,9 @@ export const Dashboard = Type.Object(
       entries: Type.Integer(),
       lastAt: Type.Optional(Type.String({ format: 'date-time' })),
       chain: Type.Union([Type.Literal('ok'), Type.Literal('broken'), Type.Literal('unverified')], {
-        description: 'the audit hash chain: `unverified` until this hub can verify it',
+        description: 'the audit hash chain, checked when asked (`verifyAudit=true`), else `unverified`',
       }),
+      verification: Type.Optional(Type.Ref(AuditVerification)),
     }),
   },
   { $id: 'Dashboard' },

@@ -47,7 +47,7 @@ export interface VisitRecord {
   identity: VisitInput['identity'] & { at: string };
   consent: VisitInput['consent'] & { at: string };
   subjects: VisitInput['subjects'];
-  /** An `admin` client's X-Restricted-Access reason at opening: the visit may show restricted persons. */
+  /** An `admin` client's X-Restricted-Access reason at opening: only privileged requests read the visit again. */
   restrictedReason?: string;
 }
 

@@ -186,4 +186,25 @@ describe('the operations console: session, CSRF, pages and the audited raw rows'
       (await app.inject({ method: 'GET', url: '/console', headers: { cookie: b.cookie } })).statusCode,
     ).toBe(303);
   });
+
+  it('checks the audit chain from the dashboard when asked, and shows where it breaks', async () => {
+    const { cookie } = await signIn(app, keys.operator);
+    const ok = await app.inject({ method: 'GET', url: '/console?verify=audit', headers: { cookie } });
+    expect(ok.body).toContain('正常');
+    const first = await app.hub.store.db
+      .selectFrom('audit_log')
+      .select('id')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    await app.hub.store.db
+      .updateTable('audit_log')
+      .set({ purpose: '書き換え' })
+      .where('id', '=', first.id)
+      .execute();
+    const broken = await app.inject({ method: 'GET', url: '/console?verify=audit', headers: { cookie } });
+    expect(broken.body).toContain('改ざんの疑い');
+    expect(broken.body).toContain(`id=${first.id}`);
+    const plain = await app.inject({ method: 'GET', url: '/console', headers: { cookie } });
+    expect(plain.body).toContain('未検証');
+  });
 });

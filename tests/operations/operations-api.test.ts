@@ -80,6 +80,9 @@ describe('operations APIs: imports, deliveries, jobs, dashboard, metrics', () =>
     expect(juki.lastSuccessAt).toBeTruthy();
     expect(d.jobs).toEqual([expect.objectContaining({ name: 'push', nextRun: expect.any(String) })]);
     expect(d.audit).toMatchObject({ chain: 'unverified' });
+    const verified = (await get('/v1/dashboard?verifyAudit=true')).json();
+    expect(verified.audit).toMatchObject({ chain: 'ok', verification: { ok: true } });
+    expect(verified.audit.verification.checked).toBe(verified.audit.entries);
   });
 
   it('reports the outbox and imports as Prometheus metrics', async () => {

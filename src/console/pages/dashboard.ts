@@ -18,8 +18,9 @@ const chainLabels = { ok: '正常', broken: '改ざんの疑い', unverified: '�
 
 export const dashboardPage: FastifyPluginAsync = async (app) => {
   app.get('/', async (request, reply) => {
-    const d = await dashboardSummary(app.hub);
-    const ctx = contextOf(request, noticeOf(request.query as Record<string, string>));
+    const query = request.query as Record<string, string>;
+    const d = await dashboardSummary(app.hub, { verifyAudit: query.verify === 'audit' });
+    const ctx = contextOf(request, noticeOf(query));
     const attention =
       d.deliveries.dead + d.imports.filter((i) => i.status === 'failed' || i.rejected > 0).length;
     const body = html`
@@ -110,8 +111,10 @@ ${
 <dl class="facts">
 <dt>記録</dt><dd>${d.audit.entries} 件</dd>
 <dt>最新</dt><dd>${time(d.audit.lastAt)}</dd>
-<dt>連鎖の検証</dt><dd>${chainLabels[d.audit.chain]}</dd>
+<dt>連鎖の検証</dt><dd>${chainLabels[d.audit.chain]}${d.audit.verification ? `（${d.audit.verification.checked} 行を確認）` : ''}</dd>
 </dl>
+${d.audit.verification?.firstBad ? html`<p class="error" role="alert">${d.audit.verification.firstBad.message}</p>` : ''}
+<form method="get" action="/console"><input type="hidden" name="verify" value="audit"><button type="submit">監査ログの連鎖を検証</button></form>
 </section>
 <p class="meta">集計時刻 ${time(d.at)}</p>`;
     return reply.type('text/html; charset=utf-8').send(page(ctx, 'dashboard', 'ダッシュボード', body));

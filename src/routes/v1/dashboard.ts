@@ -13,9 +13,14 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['operations'],
         summary:
           'At a glance: the newest import per source, the outbox per target, jobs with last and next run, the audit trail',
-        response: { 200: Type.Ref(Dashboard), ...problems(401, 403) },
+        querystring: Type.Object({
+          verifyAudit: Type.Optional(
+            Type.Boolean({ description: 'also walk the audit hash chain (reads every audit row)' }),
+          ),
+        }),
+        response: { 200: Type.Ref(Dashboard), ...problems(400, 401, 403) },
       },
     },
-    async () => dashboardSummary(app.hub),
+    async (request) => dashboardSummary(app.hub, { verifyAudit: request.query.verifyAudit === true }),
   );
 };
