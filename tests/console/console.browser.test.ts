@@ -92,7 +92,7 @@ describe('the operations console in a real browser (Debian chromium)', () => {
 
   it('finds the dead delivery, redelivers it after the target is fixed, and sees it delivered', async () => {
     await page.goto(`${base}/console`);
-    await page.getByRole('link', { name: /停止した配信/ }).click();
+    await page.locator('.cards .card-bad a').click();
     const row = page.locator('table.deliveries tbody tr');
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain('停止');
