@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +15,11 @@ describe('the operations console: session, CSRF, pages and the audited raw rows'
   let demo: DemoData;
 
   beforeAll(async () => {
-    app = await testApp();
-    demo = await seedDemo(app, {
-      adminKey: keys.admin.key,
-      brokenDir: path.join(mkdtempSync(path.join(tmpdir(), 'hub-console-')), 'broken'),
-    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'hub-console-'));
+    const config = path.join(dir, 'hub.config.yaml');
+    writeFileSync(config, 'jobs:\n  - { name: push, kind: outbound, schedule: "0 2 * * *" }\n');
+    app = await testApp({ env: { HUB_CONFIG: config } });
+    demo = await seedDemo(app, { adminKey: keys.admin.key, brokenDir: path.join(dir, 'broken') });
   });
   afterAll(async () => app.close());
 
@@ -143,7 +143,7 @@ describe('the operations console: session, CSRF, pages and the audited raw rows'
       ['/console', '送信先ごとの配信'],
       ['/console/imports?rejects=yes', 'demo_異動_却下あり.csv'],
       ['/console/deliveries?status=dead', '停止した配信の一括再送'],
-      ['/console/jobs', 'ジョブは設定されていません'],
+      ['/console/jobs', '0 2 * * *'],
       ['/console/setup?validate=1', '問題はありません'],
       ['/console/sign-in', 'サインイン'],
     ] as const) {
@@ -160,6 +160,26 @@ describe('the operations console: session, CSRF, pages and the audited raw rows'
       headers: { cookie },
     });
     expect(imports.body).not.toContain('demo_異動_却下あり.csv');
+  });
+
+  it('runs a job now from the jobs page and shows its run', async () => {
+    const { cookie, csrf } = await signIn(app, keys.operator);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/console/jobs/push/run',
+      headers: formHeaders(cookie),
+      payload: form({ _csrf: csrf }),
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/console/jobs?notice=job-run&job=push&status=succeeded');
+    const page = await app.inject({
+      method: 'GET',
+      url: res.headers.location as string,
+      headers: { cookie },
+    });
+    expect(page.body).toContain('ジョブ push を実行しました: 成功');
+    expect(page.body).toContain('API・画面');
+    expect((await app.hub.jobs.runs('push', 10, 0)).total).toBe(1);
   });
 
   it('ends a session after the idle timeout, and on sign-out', async () => {
