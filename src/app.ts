@@ -8,6 +8,7 @@ import { createDisclosure, type Disclosure } from './access/disclosure.ts';
 import { hashKey } from './config/api-keys.ts';
 import type { Config } from './config/env.ts';
 import { loadHubConfig } from './config/hub-config.ts';
+import { registerConsole } from './console/console-plugin.ts';
 import { createDispatcher, type Dispatcher } from './delivery/dispatcher.ts';
 import { defaultTargets, type Target } from './delivery/targets.ts';
 import { HubError } from './errors.ts';
@@ -16,6 +17,7 @@ import { createJobs, type Jobs } from './jobs/runner.ts';
 import { serverOptions } from './logger.ts';
 import { type MappingCatalog, requireMappingCatalog } from './mapping/catalog.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { reportImport } from './operations/import-signals.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { hardeningPlugin } from './plugins/hardening.ts';
@@ -29,6 +31,7 @@ import { type AdapterRegistry, createAdapterRegistry } from './sdk/registry.ts';
 import { type AuditRepository, createAuditRepository } from './store/audit-repo.ts';
 import { type CertificatesRepository, createCertificatesRepository } from './store/certificates-repo.ts';
 import { createStore, type Store } from './store/db.ts';
+import { createDeliveriesRepository, type DeliveriesRepository } from './store/deliveries-repo.ts';
 import { createDisclosureRepository } from './store/disclosure-repo.ts';
 import { createEnrolmentsRepository, type EnrolmentsRepository } from './store/enrolments-repo.ts';
 import { createImportsRepository, type ImportsRepository } from './store/imports-repo.ts';
@@ -50,6 +53,7 @@ export interface Hub {
   dispatcher: Dispatcher;
   jobs: Jobs;
   imports: ImportsRepository;
+  deliveries: DeliveriesRepository;
   audit: AuditRepository;
   /** The one place that decides what a client sees of a person (src/access/disclosure.ts). */
   disclosure: Disclosure;
@@ -121,7 +125,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (swept > 0) app.log.warn({ folders: swept }, 'staging of a stopped hub removed');
   if (!config.outboxDir)
     app.log.warn('HUB_OUTBOX_DIR is not set: deliveries to folder targets fail until it is');
-  const metrics = createMetrics();
+  const deliveries = createDeliveriesRepository(store.db);
+  const metrics = createMetrics({
+    targets: () => targets.map((t) => t.id),
+    deliveryCounts: () => deliveries.countsByTarget(),
+    outbox: () => deliveries.outbox(),
+    lastImports: () => imports.latestPerSource(),
+  });
   const targets = defaultTargets(writers, config.outboxDir).map((t) => {
     const o = hubConfig.targets?.[t.id];
     return {
@@ -136,6 +146,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     mappings,
     log: app.log,
     ...(config.municipalityCode ? { municipalityCode: config.municipalityCode } : {}),
+    onDead: (target) => metrics.deadDeliveries.inc({ target }),
   });
   // A CLI import cannot open the locked folder while this hub serves: it hands its files over.
   let localKey = store.kind === 'pglite' && config.dataDir !== 'memory://' ? newLocalKey() : undefined;
@@ -171,6 +182,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       log: app.log,
     }),
     imports,
+    deliveries,
     audit: createAuditRepository(store.db),
     disclosure: createDisclosure(createDisclosureRepository(store.db)),
     metrics,
@@ -181,13 +193,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     async importFile(source, importOptions) {
       const run = await runImport(ingestDeps, source, importOptions);
-      metrics.importsTotal.inc({ adapter: run.adapter, status: run.status });
+      reportImport(run, metrics, app.log);
       for (const w of run.warnings) metrics.importWarnings.inc({ adapter: run.adapter, code: w.code });
-      metrics.importRows.inc({ adapter: run.adapter, outcome: 'rejected' }, run.counts.rejected);
-      metrics.importRows.inc(
-        { adapter: run.adapter, outcome: 'accepted' },
-        run.counts.read - run.counts.rejected,
-      );
       return run;
     },
   };
@@ -241,5 +248,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes);
   await app.register(v1Routes, { prefix: '/v1' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerConsole(app);
   return app;
 }

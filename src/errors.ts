@@ -61,6 +61,22 @@ export const errorCatalog = {
     title: 'Request in flight',
     detail: 'Idempotency-Key {key} の受付を処理中です。少し待ってから同じ内容で再送してください',
   },
+  // Operations console and outbox.
+  HUB_ERR_NOT_REDELIVERABLE: {
+    status: 409,
+    title: 'Not redeliverable',
+    detail: 'この配信は {status} のため再送できません（再送できるのは失敗・停止した配信だけです）',
+  },
+  HUB_ERR_CONSOLE_SESSION: {
+    status: 401,
+    title: 'Console session required',
+    detail: 'セッションがないか期限切れです。もう一度サインインしてください',
+  },
+  HUB_ERR_CSRF: {
+    status: 403,
+    title: 'CSRF token mismatch',
+    detail: 'フォームの確認用トークンが一致しません。画面を開き直してから操作してください',
+  },
   HUB_ERR_NOT_READY: { status: 503, title: 'Not ready', detail: '{message}' },
   HUB_ERR_INTERNAL: {
     status: 500,

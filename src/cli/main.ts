@@ -20,6 +20,7 @@ import { formatScenario, runChigasakiScenario } from '../scenario/chigasaki.ts';
 import type { ImportRun, Reject } from '../schemas/import-run.ts';
 import { startServer } from '../server.ts';
 import { dataDirHolder } from '../store/data-dir-lock.ts';
+import { demoBrokenTarget, seedDemo } from './demo-data.ts';
 import { openApiText, writeMappingSchemas } from './generate.ts';
 import { importViaServer, ServerProblem } from './import-via-server.ts';
 
@@ -146,6 +147,7 @@ async function importCommand(
       } else {
         run = await app!.hub.importFile(await fileSource(file), {
           adapter: values.adapter,
+          clientId: 'cli',
           ...(encoding ? { encoding } : {}),
           ...(values.mode ? { mode: values.mode as 'full' | 'delta' } : {}),
           ...(values.strict ? { strictColumns: true } : {}),
@@ -323,17 +325,30 @@ async function demoCommand(out: NodeJS.WritableStream): Promise<number> {
   }
   const config: Config = loadConfig(env);
   const app = await buildApp(config);
-  const sample = path.join(projectRoot, 'fixtures', 'juki-standard-csv', 'resident_table.csv');
-  const run = await app.hub.importFile(await fileSource(sample), { adapter: 'juki-standard-csv' });
+  // Seeding goes through the API (inject), which readies the app: it listens first.
   await startServer(config, app);
+  const demo = await seedDemo(app, {
+    ...(demoKey ? { adminKey: demoKey } : {}),
+    brokenDir: path.join(
+      config.dataDir === 'memory://' ? path.resolve('.') : config.dataDir,
+      'demo-broken-target',
+    ),
+  });
   const base = `http://${config.host}:${config.port}`;
   const lines = [
     '',
     `madoguchi-hub demo: ${base}  (data: ${config.databaseUrl ? 'PostgreSQL' : config.dataDir})`,
-    `  sample import: ${run.status}, ${run.counts.read} rows (${run.id})`,
+    `  sample import: ${demo.sample.status}, ${demo.sample.counts.read} rows (${demo.sample.id})`,
+    `  with rejects:  ${demo.withRejects.status}, ${demo.withRejects.counts.rejected} of ${demo.withRejects.counts.read} rows rejected (${demo.withRejects.duplicateOf ?? demo.withRejects.id})`,
+    `  console:       ${base}/console   (運用コンソール; sign in with the demo API key)`,
     `  API docs:      ${base}/docs`,
   ];
   if (demoKey) lines.push(`  demo API key:  ${demoKey}   (scope admin; this run only)`);
+  if (demo.brokenPath)
+    lines.push(
+      `  dead delivery: target ${demoBrokenTarget} is broken ON PURPOSE for the demo (${demo.deadDeliveries} dead):`,
+      `                 ${demo.brokenPath} is a file where its folder should be; delete it, then 再送 in the console`,
+    );
   lines.push(
     `  try:          curl -H 'Authorization: Bearer ${demoKey ?? '<key>'}' -H 'X-Purpose: demo' '${base}/v1/residents?kana=%E3%81%93%E3%81%86%E3%81%AE'`,
     '',

@@ -14,6 +14,7 @@ export const Scope = Type.Union(
     Type.Literal('jobs:run'),
     Type.Literal('audit:read'),
     Type.Literal('metrics:read'),
+    Type.Literal('console'),
     Type.Literal('admin'),
   ],
   { $id: 'Scope' },

@@ -43,6 +43,8 @@ export function createDispatcher(deps: {
   leaseMs?: number;
   /** This municipality: its 外字 table turns mapped characters back into their CP932 codes. */
   municipalityCode?: string;
+  /** Called once for each delivery that goes dead (its last attempt failed). */
+  onDead?: (target: string) => void;
 }) {
   const backoff = deps.backoff ?? { baseMs: 5_000, capMs: 30 * 60_000 };
   const leaseMs = deps.leaseMs ?? 60_000;
@@ -248,8 +250,20 @@ export function createDispatcher(deps: {
                   })
                   .where('id', '=', r.id)
                   .execute();
-                if (dead) result.dead++;
-                else result.failed++;
+                if (dead) {
+                  result.dead++;
+                  deps.onDead?.(targetId);
+                  deps.log.error(
+                    {
+                      deliveryId: r.id,
+                      submissionId: r.submission_id,
+                      target: targetId,
+                      attempts: r.attempts,
+                      err: message,
+                    },
+                    'delivery dead: every attempt failed; redeliver after fixing the target',
+                  );
+                } else result.failed++;
               }
             }
           }

@@ -105,7 +105,10 @@ export async function runInbound(
           .execute();
         await pauseForTest('inbound-after-stage');
         try {
-          run = await deps.importFile(await fileSource(staged, f.name), { adapter: job.adapter });
+          run = await deps.importFile(await fileSource(staged, f.name), {
+            adapter: job.adapter,
+            clientId: `job:${job.name}`,
+          });
         } catch (e) {
           run = {
             status: 'failed',

@@ -8,19 +8,9 @@ import { newId } from '../ids.ts';
 import type { ImportOptions, ImportSource } from '../ingest/run-import.ts';
 import type { Staging } from '../runtime/staging.ts';
 import type { ImportRun } from '../schemas/import-run.ts';
+import type { JobInfo, JobRun } from '../schemas/operations.ts';
 import type { Database } from '../store/types.ts';
 import { runInbound } from './inbound.ts';
-
-export interface JobRun {
-  id: string;
-  job: string;
-  trigger: 'schedule' | 'api' | 'cli';
-  status: 'running' | 'succeeded' | 'failed' | 'skipped';
-  counts: Record<string, number>;
-  error?: string;
-  startedAt: string;
-  finishedAt?: string;
-}
 
 /**
  * The jobs declared in HUB_CONFIG: run now or on their cron schedule, one runner per job
@@ -122,14 +112,30 @@ export function createJobs(deps: {
     };
   }
 
+  const list = () =>
+    deps.jobs.map((j) => ({
+      name: j.name,
+      kind: j.kind,
+      schedule: j.schedule,
+      ...(j.kind === 'inbound' ? { adapter: j.adapter, dir: j.source.dir } : {}),
+    }));
+
   return {
-    list: () =>
-      deps.jobs.map((j) => ({
-        name: j.name,
-        kind: j.kind,
-        schedule: j.schedule,
-        ...(j.kind === 'inbound' ? { adapter: j.adapter, dir: j.source.dir } : {}),
-      })),
+    list,
+    /** Every job with the next time its schedule fires and its last run. */
+    async overview(): Promise<JobInfo[]> {
+      const out: JobInfo[] = [];
+      for (const job of list()) {
+        const last = (await runs(job.name, 1, 0)).items[0];
+        const next = nextRun(job.schedule);
+        out.push({
+          ...job,
+          ...(next ? { nextRun: next.toISOString() } : {}),
+          ...(last ? { lastRun: last } : {}),
+        });
+      }
+      return out;
+    },
     run,
     runs,
     /** Starts the cron schedules (serve only). */
@@ -156,3 +162,13 @@ export function createJobs(deps: {
 }
 
 export type Jobs = ReturnType<typeof createJobs>;
+
+/** When a cron expression next fires from now (node-cron's own matcher; the task never starts). */
+export function nextRun(schedule: string): Date | undefined {
+  const task = cron.createTask(schedule, () => undefined);
+  try {
+    return task.getNextRuns(1)[0];
+  } finally {
+    void task.destroy();
+  }
+}

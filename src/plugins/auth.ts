@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Scope, StoredKey } from '../config/api-keys.ts';
 import { HubError } from '../errors.ts';
-import { createKeyring } from './keyring.ts';
+import { createKeyring, type Keyring } from './keyring.ts';
 
 export interface Client {
   id: string;
@@ -18,6 +18,10 @@ export interface RequestPurpose {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The API keys in force (reloadable); the console signs in with them too. */
+    keyring: Keyring;
+  }
   interface FastifyRequest {
     client?: Client;
     why?: RequestPurpose;
@@ -64,6 +68,7 @@ export const authPlugin = fp<AuthOptions>(
       log: app.log,
     });
     keyring.start();
+    app.decorate('keyring', keyring);
     app.addHook('onClose', async () => keyring.stop());
     app.addHook('onRequest', async (request) => {
       // Decided by the matched route, not the raw URL, so that no spelling of a path skips it.

@@ -57,6 +57,10 @@ export function createKeyring(options: {
       }
       return undefined;
     },
+    /** The client with this id while its key is configured (a reload may remove it). */
+    byId(id: string): StoredKey | undefined {
+      return keys.find((k) => k.id === id);
+    },
     reload,
     /** Watches the key file and SIGHUP; `stop()` ends both. */
     start() {

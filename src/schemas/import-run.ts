@@ -84,6 +84,11 @@ export const ImportRun = Type.Object(
     encodingDetected: Type.Optional(Type.Boolean()),
     mode: Type.Union([Type.Literal('full'), Type.Literal('delta')]),
     status: Type.Ref(ImportStatus),
+    source: Type.Optional(
+      Type.String({
+        description: 'who brought the file: an API client id, `job:<name>` for an inbound job, `cli`, `demo`',
+      }),
+    ),
     duplicateOf: Type.Optional(Type.String({ description: 'the earlier run that imported the same bytes' })),
     counts: Type.Ref(ImportCounts),
     warnings: Type.Array(Type.Ref(ImportWarning), {

@@ -6,6 +6,7 @@ import { FieldProvenance, HubDate, Problem, Provenance } from './common.ts';
 import { Delivery } from './delivery.ts';
 import { Enrolment, Program } from './enrolment.ts';
 import { ImportCounts, ImportRun, ImportStatus, ImportWarning, Reject, RejectEntry } from './import-run.ts';
+import { Dashboard, DeliveryStatus, JobInfo, JobRun, OutboxDelivery, RedeliverResult } from './operations.ts';
 import { Household, Person, PersonName, PersonStatus } from './person.ts';
 import { TransferCertificate, TransferPerson } from './transfer-certificate.ts';
 import { Visit, VisitInput } from './visit.ts';
@@ -35,6 +36,12 @@ export const allSchemas: TSchema[] = [
   VisitInput,
   Visit,
   Delivery,
+  DeliveryStatus,
+  OutboxDelivery,
+  RedeliverResult,
+  JobRun,
+  JobInfo,
+  Dashboard,
   AuditChainLink,
   AuditRecord,
   AuditProblem,

@@ -86,6 +86,17 @@ export function createAuditRepository(db: Kysely<Database>) {
         returning audit_chain_head.seq`.execute(db);
       if (rows.length !== 1) throw new HubError('HUB_ERR_AUDIT_CHAIN_HEAD');
     },
+    /** How many entries there are and when the last was written, for the operations dashboard. */
+    async summary(): Promise<{ entries: number; lastAt?: string }> {
+      const row = await db
+        .selectFrom('audit_log')
+        .select((eb) => [eb.fn.countAll<number>().as('entries'), eb.fn.max('at').as('last')])
+        .executeTakeFirstOrThrow();
+      return {
+        entries: Number(row.entries),
+        ...(row.last ? { lastAt: new Date(row.last).toISOString() } : {}),
+      };
+    },
 
     /** Rows matching every given filter, newest first, with their place in the chain. */
     async search(q: AuditQuery): Promise<{ items: AuditRecord[]; total: number }> {

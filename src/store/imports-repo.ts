@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { scrubUnstorable } from '../normalize/storable-text.ts';
 import type { ImportCounts, ImportRun, Reject, RejectEntry } from '../schemas/import-run.ts';
+import type { ImportFilter } from '../schemas/operations.ts';
 import type { Database, ImportRunRow } from './types.ts';
 
 export const emptyCounts = (): ImportCounts => ({
@@ -31,6 +32,7 @@ export function toImportRun(row: ImportRunRow): ImportRun {
     ...(row.encoding_detected !== null ? { encodingDetected: row.encoding_detected } : {}),
     mode: row.mode,
     status: row.status,
+    ...(row.client_id ? { source: row.client_id } : {}),
     ...(row.duplicate_of ? { duplicateOf: row.duplicate_of } : {}),
     counts: row.counts,
     warnings: row.warnings ?? [],
@@ -41,6 +43,28 @@ export function toImportRun(row: ImportRunRow): ImportRun {
 }
 
 export function createImportsRepository(db: Kysely<Database>) {
+  /** Runs newest first, narrowed by status, adapter, source, start time and rejects. */
+  async function search(
+    f: ImportFilter & { limit: number; offset: number },
+  ): Promise<{ items: ImportRun[]; total: number }> {
+    let q = db.selectFrom('import_runs');
+    if (f.status) q = q.where('status', '=', f.status);
+    if (f.adapter) q = q.where('adapter', '=', f.adapter);
+    if (f.source) q = q.where('client_id', '=', f.source);
+    if (f.since) q = q.where('started_at', '>=', new Date(f.since));
+    if (f.rejects !== undefined)
+      q = q.where(sql<number>`(counts->>'rejected')::int`, f.rejects ? '>' : '=', 0);
+    const rows = await q
+      .selectAll()
+      .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute();
+    const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    return { items: rows.map(toImportRun), total: Number(total) };
+  }
+
   return {
     /**
      * The file registry, by state rather than history: the latest run that applied these bytes
@@ -76,19 +100,33 @@ export function createImportsRepository(db: Kysely<Database>) {
       return row ? toImportRun(row) : undefined;
     },
     async list(limit: number, offset: number): Promise<{ items: ImportRun[]; total: number }> {
-      const rows = await db
+      return search({ limit, offset });
+    },
+    search,
+    /**
+     * The newest run of each source (adapter and who brought the file), with the time of its
+     * last run that applied a file (succeeded, partial or unchanged).
+     */
+    async latestPerSource(): Promise<(ImportRun & { lastSuccessAt?: string })[]> {
+      const latest = await db
         .selectFrom('import_runs')
         .selectAll()
+        .distinctOn(['adapter', 'client_id'])
+        .orderBy('adapter')
+        .orderBy('client_id')
         .orderBy('started_at', 'desc')
         .orderBy('id', 'desc')
-        .limit(limit)
-        .offset(offset)
         .execute();
-      const { total } = await db
+      const applied = await db
         .selectFrom('import_runs')
-        .select((eb) => eb.fn.countAll<number>().as('total'))
-        .executeTakeFirstOrThrow();
-      return { items: rows.map(toImportRun), total: Number(total) };
+        .select(['adapter', 'client_id', (eb) => eb.fn.max('finished_at').as('at')])
+        .where('status', 'in', ['succeeded', 'partial', 'unchanged'])
+        .groupBy(['adapter', 'client_id'])
+        .execute();
+      return latest.map((row) => {
+        const at = applied.find((a) => a.adapter === row.adapter && a.client_id === row.client_id)?.at;
+        return { ...toImportRun(row), ...(at ? { lastSuccessAt: new Date(at).toISOString() } : {}) };
+      });
     },
     async rejects(
       importId: string,

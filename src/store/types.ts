@@ -253,6 +253,16 @@ export interface JobFilesTable {
   mtime_ms: ColumnType<string | number, number, number>;
 }
 
+export interface ConsoleSessionsTable {
+  /** SHA-256 of the session token (the cookie carries the token itself). */
+  id: string;
+  client_id: string;
+  scopes: Json<string[]>;
+  csrf: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
 export interface Database {
   persons: PersonsTable;
   import_runs: ImportRunsTable;
@@ -271,6 +281,7 @@ export interface Database {
   deliveries: DeliveriesTable;
   job_runs: JobRunsTable;
   job_files: JobFilesTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;

@@ -17,6 +17,7 @@ export const keys = {
   importer: { id: 'batch-1', key: 'importer-key-00000000001', scopes: ['imports:write'] },
   auditor: { id: 'auditor-1', key: 'auditor-key-000000000001', scopes: ['audit:read'] },
   admin: { id: 'admin-1', key: 'admin-key-00000000000001', scopes: ['admin'] },
+  operator: { id: 'operator-1', key: 'operator-key-0000000001', scopes: ['console'] },
   none: { id: 'nobody', key: 'nobody-key-0000000000001', scopes: [] },
 } satisfies Record<string, ApiKey>;
 

@@ -8,6 +8,7 @@ import { spoolSource } from '../../ingest/sources.ts';
 import { encodingFromName } from '../../parsers/decode.ts';
 import { pauseForTest } from '../../runtime/test-pause.ts';
 import { ImportRun, Reject } from '../../schemas/import-run.ts';
+import { ImportFilter } from '../../schemas/operations.ts';
 import { auditBase, Limits, personalHeaders, problems } from '../common.ts';
 
 const rawTypes = ['application/octet-stream', 'text/csv', 'text/plain', 'application/xml', 'text/xml'];
@@ -98,15 +99,15 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { scope: 'imports:write' },
       schema: {
         tags: ['imports'],
-        summary: 'Import runs, newest first',
-        querystring: Type.Object(Limits),
+        summary: 'Import runs, newest first, by status, adapter, source, start time and rejects',
+        querystring: Type.Object({ ...ImportFilter.properties, ...Limits }),
         response: {
           200: Type.Object({ items: Type.Array(Type.Ref(ImportRun)), total: Type.Integer() }),
           ...problems(401, 403),
         },
       },
     },
-    async (request) => app.hub.imports.list(request.query.limit, request.query.offset),
+    async (request) => app.hub.imports.search(request.query),
   );
 
   app.get(

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { dashboardRoutes } from './dashboard.ts';
+import { deliveryRoutes } from './deliveries.ts';
 import { formRoutes } from './forms.ts';
 import { importRoutes } from './imports.ts';
 import { jobRoutes } from './jobs.ts';
@@ -18,4 +20,6 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(submissionRoutes);
   await app.register(jobRoutes);
   await app.register(operationRoutes);
+  await app.register(deliveryRoutes);
+  await app.register(dashboardRoutes);
 };
