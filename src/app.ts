@@ -7,7 +7,7 @@ import { adapters as shippedAdapters, writers } from '../adapters/index.ts';
 import type { Config } from './config/env.ts';
 import { loadHubConfig } from './config/hub-config.ts';
 import { createDispatcher, type Dispatcher } from './delivery/dispatcher.ts';
-import { defaultTargets, type Target } from './delivery/targets.ts';
+import { defaultTargets, handoffOf, type Target } from './delivery/targets.ts';
 import { type ImportOptions, type ImportSource, type IngestDeps, runImport } from './ingest/run-import.ts';
 import { createJobs, type Jobs } from './jobs/runner.ts';
 import { serverOptions } from './logger.ts';
@@ -102,6 +102,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ...(o?.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
     };
   });
+  // Every form says where it goes: a target that imports it, or paper (refused at start otherwise).
+  for (const form of mappings.forms.values()) handoffOf(targets, form);
   const dispatcher = createDispatcher({
     db: store.db,
     targets,

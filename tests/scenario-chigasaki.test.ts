@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
+import { decodeBytes } from '../src/parsers/decode.ts';
 import { runChigasakiScenario, type ScenarioResult } from '../src/scenario/chigasaki.ts';
 import { auth, keys, testApp } from './helpers/app.ts';
 
@@ -72,6 +75,40 @@ describe('the 茅ヶ崎 family of six moving in, end to end through the HTTP API
       (f: { key: string; value: unknown }) => f.key === 'childName' && f.value === '山田　一郎',
     );
     expect(child).toBeDefined();
+  });
+
+  it('delivers each core system its own file, every column of its format filled for the family', async () => {
+    await app.hub.dispatcher.runOnce();
+    // The family's new address has no 方書 (the form says （なし）).
+    const alwaysEmpty: Record<string, string[]> = { 'juki-idou-csv': ['方書'] };
+    const expected = [
+      'juki-idou-csv',
+      'jidou-teate-seikyu-csv',
+      'kodomo-iryo-shinsei-csv',
+      'kouki-todoke-csv',
+      'kaigo-todoke-csv',
+    ];
+    for (const target of expected) {
+      const dir = path.join(app.hub.config.outboxDir, target);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.csv'));
+      expect(files, target).toHaveLength(1);
+      const bytes = readFileSync(path.join(dir, files[0]!));
+      const decoded = decodeBytes(
+        bytes,
+        target.endsWith('seikyu-csv') || target.startsWith('kodomo') || target.startsWith('kaigo')
+          ? 'cp932'
+          : 'utf-8',
+      );
+      if (!('text' in decoded)) throw new Error(`${target} is not text`);
+      const [header, ...rows] = decoded.text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n')
+        .map((l) => l.split(','));
+      expect(rows.length, target).toBeGreaterThan(0);
+      const empty = header!.filter((_, i) => rows.every((r) => (r[i] ?? '') === ''));
+      expect(empty, target).toEqual(alwaysEmpty[target] ?? []);
+    }
   });
 
   it('answers a 404 problem for a form that does not exist', async () => {

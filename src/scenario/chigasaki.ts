@@ -102,7 +102,23 @@ export async function runChigasakiScenario(call: Fetch): Promise<ScenarioResult>
   // The 住記 system registers the 転入 and exports; the 広域連合 assigns the 被保険者番号.
   await upload('juki-standard-csv', 'scenario-chigasaki/juki-after-tennyu.csv');
   await upload('kouki-csv', 'scenario-chigasaki/kouki.csv');
-  for (const formId of ['jidouteate', 'kodomoiryo', 'kouki']) await submit(formId);
+  // The family had no 児童手当 here: the account (fictitious) is written at the counter.
+  await submit('jidouteate', {
+    bankCode: '0009',
+    branchCode: '123',
+    accountType: '普通',
+    accountNumber: '7654321',
+  });
+  // The children are insured with their father's employer (社保): the resident says so.
+  const kodomo = await ok('GET', `/v1/visits/${visitId}/forms/kodomoiryo`);
+  const insurance = Object.fromEntries(
+    (kodomo.fields as { key: string; person?: string }[])
+      .filter((f) => f.key === 'insuranceType')
+      .map((f) => [`insuranceType@${f.person}`, '社保']),
+  );
+  await submit('kodomoiryo', insurance);
+  await submit('kouki');
+  await submit('kaigo', { certificateSubmitted: 'なし' });
 
   const forms = FORM_GROUPS.flatMap((g) => g.forms).join(',');
   const count = (await ok(

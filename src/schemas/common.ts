@@ -56,8 +56,10 @@ export const Problem = Type.Object(
     errors: Type.Optional(
       Type.Array(
         Type.Object({
-          field: Type.Optional(Type.String()),
-          message: Type.String(),
+          field: Type.Optional(Type.String({ description: 'the field key (or request path)' })),
+          person: Type.Optional(Type.String({ description: 'the person of a per-person field' })),
+          code: Type.Optional(Type.String({ description: 'this item’s own HUB_ERR_ code' })),
+          message: Type.String({ description: 'for counter staff, in Japanese' }),
         }),
       ),
     ),

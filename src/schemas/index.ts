@@ -1,13 +1,28 @@
 import type { TSchema } from '@sinclair/typebox';
+import { FieldCategory, FieldType, FormField } from '../prefill/forms.ts';
 import { LifeEvent } from '../procedures/rules.ts';
 import { Address } from './address.ts';
 import { FieldProvenance, HubDate, Problem, Provenance } from './common.ts';
 import { Delivery } from './delivery.ts';
 import { Enrolment, Program } from './enrolment.ts';
+import {
+  CategoryCount,
+  CountTotals,
+  FieldValue,
+  FormCount,
+  Handoff,
+  PrefilledField,
+  PrefilledForm,
+  Submission,
+  SubmissionInput,
+  ValueSource,
+  WriteCount,
+} from './form.ts';
 import { ImportCounts, ImportRun, ImportStatus, Reject, RejectEntry } from './import-run.ts';
 import { Household, Person, PersonName, PersonStatus } from './person.ts';
+import { FormDefinition, TargetInfo } from './target.ts';
 import { TransferCertificate, TransferPerson } from './transfer-certificate.ts';
-import { Visit, VisitInput } from './visit.ts';
+import { ExtraForm, ExtraFormInput, Visit, VisitInput, VisitSubjects } from './visit.ts';
 
 /** Every schema with an `$id`, registered with Fastify so that routes and OpenAPI share them. */
 export const allSchemas: TSchema[] = [
@@ -30,7 +45,26 @@ export const allSchemas: TSchema[] = [
   Program,
   Enrolment,
   LifeEvent,
+  VisitSubjects,
   VisitInput,
+  ExtraFormInput,
+  ExtraForm,
   Visit,
   Delivery,
+  FieldCategory,
+  FieldType,
+  FieldValue,
+  ValueSource,
+  Handoff,
+  PrefilledField,
+  PrefilledForm,
+  CategoryCount,
+  FormCount,
+  CountTotals,
+  WriteCount,
+  SubmissionInput,
+  Submission,
+  FormField,
+  FormDefinition,
+  TargetInfo,
 ];

@@ -2,6 +2,19 @@ import { type Static, Type } from '@sinclair/typebox';
 import { LifeEvent } from '../procedures/rules.ts';
 import { HubDate } from './common.ts';
 
+export const VisitSubjects = Type.Union(
+  [
+    Type.Object({ transferCertificateId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+    Type.Object(
+      { residentIds: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 50 }) },
+      { additionalProperties: false },
+    ),
+    Type.Object({ householdId: Type.String({ pattern: '^\\d+$' }) }, { additionalProperties: false }),
+  ],
+  { $id: 'VisitSubjects', description: 'whom the visit is for: a 転出証明書, residents, or a household' },
+);
+export type VisitSubjects = Static<typeof VisitSubjects>;
+
 export const VisitInput = Type.Object(
   {
     lifeEvent: Type.Ref(LifeEvent),
@@ -27,14 +40,7 @@ export const VisitInput = Type.Object(
       },
       { additionalProperties: false },
     ),
-    subjects: Type.Union([
-      Type.Object({ transferCertificateId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
-      Type.Object(
-        { residentIds: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 50 }) },
-        { additionalProperties: false },
-      ),
-      Type.Object({ householdId: Type.String({ pattern: '^\\d+$' }) }, { additionalProperties: false }),
-    ]),
+    subjects: Type.Ref(VisitSubjects),
     referenceDate: Type.Optional(
       Type.String({ format: 'date', description: 'ages are evaluated on this day; default today' }),
     ),
@@ -43,10 +49,32 @@ export const VisitInput = Type.Object(
 );
 export type VisitInput = Static<typeof VisitInput>;
 
+export const ExtraFormInput = Type.Object(
+  {
+    formId: Type.String({ minLength: 1 }),
+    reason: Type.String({ minLength: 1, description: 'why staff add a form the 手続ナビ did not list' }),
+    addedBy: Type.String({ minLength: 1, description: 'staff id' }),
+  },
+  { $id: 'ExtraFormInput', additionalProperties: false },
+);
+export type ExtraFormInput = Static<typeof ExtraFormInput>;
+
+export const ExtraForm = Type.Object(
+  {
+    formId: Type.String(),
+    reason: Type.String(),
+    addedBy: Type.String(),
+    at: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'ExtraForm', description: 'a form staff added to the visit beyond its procedures, with why' },
+);
+export type ExtraForm = Static<typeof ExtraForm>;
+
 export interface VisitRecord {
   identity: VisitInput['identity'] & { at: string };
   consent: VisitInput['consent'] & { at: string };
-  subjects: VisitInput['subjects'];
+  subjects: VisitSubjects;
+  extraForms?: ExtraForm[];
 }
 
 export const Visit = Type.Object(
@@ -64,7 +92,8 @@ export const Visit = Type.Object(
       scope: Type.Optional(Type.String()),
       at: Type.String({ format: 'date-time' }),
     }),
-    subjects: Type.Unknown({ description: 'as given: transferCertificateId, residentIds or householdId' }),
+    subjects: Type.Ref(VisitSubjects),
+    extraForms: Type.Array(Type.Ref(ExtraForm)),
     persons: Type.Array(
       Type.Object({
         id: Type.String(),

@@ -71,7 +71,10 @@ export function submittedValue(s: SubmissionToWrite, key: string, personId?: str
 }
 
 /** The persons of a submission that have per-person values, in order. */
-export function personsOf(s: SubmissionToWrite, key: string): { id: string; order: number }[] {
+export function personsOf(
+  s: SubmissionToWrite,
+  key: string,
+): { id: string; order: number; myNumber?: string }[] {
   return (s.record.persons ?? [])
     .filter((p) => valueKey(key, p.id) in s.record.values)
     .sort((a, b) => a.order - b.order);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { HubError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { VisitInput, VisitRecord } from '../schemas/visit.ts';
+import type { ExtraForm, VisitInput, VisitRecord } from '../schemas/visit.ts';
 import type { Database } from '../store/types.ts';
 
 /** Today in Japan (the counter's calendar day), as an ISO date. */
@@ -31,6 +31,17 @@ export function createVisitsRepository(db: Kysely<Database>) {
         })
         .execute();
       return id;
+    },
+    /** Records a form staff add beyond the visit's procedures, with their reason. */
+    async addExtraForm(id: string, clientId: string, extra: ExtraForm): Promise<ExtraForm[]> {
+      const row = await this.get(id, clientId);
+      const extraForms = [...(row.record.extraForms ?? []).filter((x) => x.formId !== extra.formId), extra];
+      await db
+        .updateTable('visits')
+        .set({ record: JSON.stringify({ ...row.record, extraForms }) })
+        .where('id', '=', id)
+        .execute();
+      return extraForms;
     },
     /** The visit, only for the client that opened it (another client's visit is not found). */
     async get(id: string, clientId: string) {

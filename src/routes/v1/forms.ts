@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { withIdempotency } from '../../delivery/idempotency.ts';
-import { targetsForForm } from '../../delivery/targets.ts';
+import { formWritesCp932, handoffOf, targetsForForm } from '../../delivery/targets.ts';
 import { HubError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import {
@@ -11,56 +11,19 @@ import {
   valueKey,
   writeCount,
 } from '../../prefill/prefill.ts';
+import { storedValue, validateValues } from '../../prefill/validate-values.ts';
 import { evaluateProcedures } from '../../procedures/evaluate.ts';
-import { Delivery } from '../../schemas/delivery.ts';
+import {
+  type FieldValue,
+  PrefilledForm as PrefilledFormSchema,
+  type Submission,
+  SubmissionInput,
+  Submission as SubmissionSchema,
+  WriteCount,
+} from '../../schemas/form.ts';
 import type { SubmissionRecord } from '../../store/types.ts';
 import { visitContext } from '../../visits/context.ts';
 import { problems, visitAudit } from '../common.ts';
-
-const Count = Type.Object({ prefilled: Type.Integer(), input: Type.Integer(), signature: Type.Integer() });
-const FormCount = Type.Composite([
-  Type.Object({
-    formId: Type.String(),
-    signatureGroup: Type.Optional(Type.String()),
-    byCategory: Type.Record(Type.String(), Count),
-  }),
-  Count,
-]);
-const Totals = Type.Composite([Count, Type.Object({ byCategory: Type.Record(Type.String(), Count) })]);
-
-const PrefilledFormShape = Type.Object({
-  formId: Type.String(),
-  visitId: Type.String(),
-  title: Type.String(),
-  signatureGroup: Type.Optional(Type.String()),
-  fields: Type.Array(
-    Type.Object({
-      key: Type.String(),
-      label: Type.String(),
-      category: Type.String(),
-      kind: Type.String(),
-      person: Type.Optional(Type.String()),
-      value: Type.Unknown(),
-      state: Type.Union([Type.Literal('prefilled'), Type.Literal('input'), Type.Literal('signature')]),
-      source: Type.Optional(
-        Type.Record(Type.String(), Type.Unknown(), {
-          description: 'adapter, file, line, as-of time, or the accepted form',
-        }),
-      ),
-    }),
-  ),
-});
-
-export const Submission = Type.Object({
-  id: Type.String(),
-  visitId: Type.String(),
-  formId: Type.String(),
-  values: Type.Record(Type.String(), Type.Unknown()),
-  confirmedBy: Type.Optional(Type.String()),
-  signatures: Type.Array(Type.Object({ key: Type.String(), method: Type.String() })),
-  createdAt: Type.String({ format: 'date-time' }),
-  deliveries: Type.Array(Type.Ref(Delivery)),
-});
 
 export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { visits, audit, mappings } = app.hub;
@@ -91,9 +54,13 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const forms: PrefilledForm[] = ids.map((id) => {
       const form = mappings.forms.get(id);
       if (!form) throw new HubError('HUB_ERR_FORM_UNKNOWN', { formId: id });
-      return prefillForm(form, { visitId, context, procedures, accepted });
+      const delivery = {
+        handoff: handoffOf(app.hub.targets, form),
+        cp932: formWritesCp932(app.hub.targets, id),
+      };
+      return prefillForm(form, { visitId, context, procedures, accepted, delivery });
     });
-    return { row, context, forms };
+    return { row, context, procedures, forms };
   }
 
   app.get(
@@ -104,7 +71,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['visits'],
         summary: 'A prefilled form: every field with its value, state and where the value came from',
         params: Type.Object({ id: Type.String(), formId: Type.String() }),
-        response: { 200: PrefilledFormShape, ...problems(401, 403, 404) },
+        response: { 200: Type.Ref(PrefilledFormSchema), ...problems(401, 403, 404) },
       },
     },
     async (request) => {
@@ -138,11 +105,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ),
         }),
         response: {
-          200: Type.Object({
-            forms: Type.Array(FormCount),
-            total: Totals,
-            baseline: Type.Object({ forms: Type.Array(FormCount), total: Totals }),
-          }),
+          200: Type.Ref(WriteCount),
           ...problems(401, 403, 404),
         },
       },
@@ -172,20 +135,8 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
             Type.String({ description: 'required: the same key and body answer the first response again' }),
           ),
         }),
-        body: Type.Object({
-          formId: Type.String(),
-          values: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-          confirmedBy: Type.String({ minLength: 1, description: 'staff id' }),
-          signatures: Type.Optional(
-            Type.Array(
-              Type.Object({
-                key: Type.String(),
-                method: Type.Union([Type.Literal('tablet'), Type.Literal('paper')]),
-              }),
-            ),
-          ),
-        }),
-        response: { 202: Submission, ...problems(400, 401, 403, 404, 409, 422) },
+        body: Type.Ref(SubmissionInput),
+        response: { 202: Type.Ref(SubmissionSchema), ...problems(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request, reply) => {
@@ -193,21 +144,29 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const key = (Array.isArray(header) ? header[0] : header)?.trim();
       if (!key) throw new HubError('HUB_ERR_IDEMPOTENCY_REQUIRED');
       const { formId, values = {}, confirmedBy, signatures = [] } = request.body;
-      const { row, context, forms } = await prefill(request.params.id, request.client!.id, [formId]);
+      const { row, context, procedures, forms } = await prefill(request.params.id, request.client!.id, [
+        formId,
+      ]);
       const form = forms[0]!;
-      const known = new Set(form.fields.map((f) => valueKey(f.key, f.person)));
-      const unknown = Object.keys(values).filter((k) => !known.has(k));
-      if (unknown.length > 0) {
-        throw new HubError('HUB_ERR_VALIDATION', {
-          message: `申請書 ${formId} にない項目です: ${unknown.join(', ')}`,
-        });
-      }
-      const merged: Record<string, unknown> = {};
+      const definition = mappings.forms.get(formId)!;
+      const needed =
+        procedures.some((p) => (definition.procedures ?? [definition.id]).includes(p.id)) ||
+        (row.record.extraForms ?? []).some((x) => x.formId === formId);
+      if (!needed) throw new HubError('HUB_ERR_FORM_NOT_NEEDED', { formId, visitId: row.id });
+      const merged: Record<string, FieldValue> = {};
       for (const f of form.fields) {
         if (f.kind === 'signature') continue;
         const k = valueKey(f.key, f.person);
-        merged[k] = k in values ? values[k] : f.value;
+        merged[k] = storedValue(k in values ? values[k] : f.value, f.type);
       }
+      const gaiji = app.hub.config.municipalityCode
+        ? mappings.gaiji(app.hub.config.municipalityCode)?.reverse
+        : undefined;
+      const wrong = validateValues(form, values, merged, signatures, gaiji);
+      if (wrong.length > 0) throw new HubError('HUB_ERR_FORM_VALUES', { formId, count: wrong.length }, wrong);
+      const myNumbers = new Map(
+        context.persons.map((p) => [p.id, (p.record as { myNumber?: string }).myNumber]),
+      );
       const targets = targetsForForm(app.hub.targets, formId);
       const response = await withIdempotency(
         db,
@@ -222,7 +181,10 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
             values: merged,
             confirmedBy,
             signatures,
-            persons: context.persons.map((p) => ({ id: p.id, order: p.order })),
+            persons: context.persons.map((p) => {
+              const myNumber = myNumbers.get(p.id);
+              return { id: p.id, order: p.order, ...(myNumber ? { myNumber } : {}) };
+            }),
             lifeEvent: context.lifeEvent,
             referenceDate: context.referenceDate,
             ...(context.certificate ? { certificateNumber: context.certificate.number } : {}),
@@ -257,6 +219,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
               confirmedBy,
               signatures,
               createdAt: createdAt.toISOString(),
+              handoff: form.handoff,
               deliveries: deliveries.map((d) => ({
                 id: d.id,
                 target: d.target,
@@ -277,7 +240,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
           confirmedBy,
         ),
       );
-      return reply.code(202).send(response.body as Static<typeof Submission>);
+      return reply.code(202).send(response.body as Submission);
     },
   );
 };

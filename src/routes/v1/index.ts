@@ -5,6 +5,7 @@ import { jobRoutes } from './jobs.ts';
 import { operationRoutes } from './operations.ts';
 import { residentRoutes } from './residents.ts';
 import { submissionRoutes } from './submissions.ts';
+import { targetRoutes } from './targets.ts';
 import { transferCertificateRoutes } from './transfer-certificates.ts';
 import { visitRoutes } from './visits.ts';
 
@@ -16,6 +17,7 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(visitRoutes);
   await app.register(formRoutes);
   await app.register(submissionRoutes);
+  await app.register(targetRoutes);
   await app.register(jobRoutes);
   await app.register(operationRoutes);
 };

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
+import { handoffOf } from '../../delivery/targets.ts';
 import { HubError } from '../../errors.ts';
+import { Submission } from '../../schemas/form.ts';
 import type { Database } from '../../store/types.ts';
 import { problems } from '../common.ts';
-import { Submission } from './forms.ts';
 
 function deliveryView(d: Selectable<Database['deliveries']>) {
   return {
@@ -46,6 +47,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(s.record.confirmedBy ? { confirmedBy: s.record.confirmedBy } : {}),
       signatures: s.record.signatures ?? [],
       createdAt: new Date(s.created_at).toISOString(),
+      handoff: handoffOf(app.hub.targets, app.hub.mappings.forms.get(s.form_id)!),
       deliveries: deliveries.map(deliveryView),
     };
   }
@@ -59,7 +61,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'An accepted submission and each delivery: pending, delivered (when, artifact), failed (attempts, last error), dead',
         params: Type.Object({ id: Type.String() }),
-        response: { 200: Submission, ...problems(401, 403, 404) },
+        response: { 200: Type.Ref(Submission), ...problems(401, 403, 404) },
       },
     },
     async (request) => load(request.params.id, request.client!.id),
@@ -74,7 +76,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Replay the failed and dead deliveries of a submission (rows carry the submission id: importers skip repeats)',
         params: Type.Object({ id: Type.String() }),
-        response: { 202: Submission, ...problems(401, 403, 404) },
+        response: { 202: Type.Ref(Submission), ...problems(401, 403, 404) },
       },
     },
     async (request, reply) => {

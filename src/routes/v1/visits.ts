@@ -2,7 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { HubError } from '../../errors.ts';
 import { evaluateProcedures } from '../../procedures/evaluate.ts';
-import { Visit, VisitInput, type Visit as VisitShape } from '../../schemas/visit.ts';
+import {
+  ExtraForm,
+  ExtraFormInput,
+  Visit,
+  VisitInput,
+  type Visit as VisitShape,
+} from '../../schemas/visit.ts';
 import { visitContext } from '../../visits/context.ts';
 import { problems, visitAudit } from '../common.ts';
 
@@ -34,6 +40,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     identity: row.record.identity,
     consent: row.record.consent,
     subjects: row.record.subjects,
+    extraForms: row.record.extraForms ?? [],
     persons: context.persons.map((p) => ({
       id: p.id,
       order: p.order,
@@ -148,6 +155,37 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ]),
       );
       return { items: procedures, total: procedures.length, review };
+    },
+  );
+
+  app.post(
+    '/visits/:id/extra-forms',
+    {
+      config: { scope: 'visits:write' },
+      schema: {
+        tags: ['visits'],
+        summary:
+          'Add a form the 手続ナビ did not list (e.g. 後期 for a 転居), with the reason; it may then be submitted',
+        params: Type.Object({ id: Type.String() }),
+        body: Type.Ref(ExtraFormInput),
+        response: { 201: Type.Array(Type.Ref(ExtraForm)), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { formId, reason, addedBy } = request.body;
+      if (!app.hub.mappings.forms.has(formId)) throw new HubError('HUB_ERR_FORM_UNKNOWN', { formId });
+      const extra = { formId, reason, addedBy, at: new Date().toISOString() };
+      const list = await visits.addExtraForm(request.params.id, request.client!.id, extra);
+      await audit.record({
+        clientId: request.client!.id,
+        staffId: addedBy,
+        visitId: request.params.id,
+        action: 'visits.extra-form',
+        subjects: [],
+        fields: [formId],
+        requestId: request.id,
+      });
+      return reply.code(201).send(list);
     },
   );
 };
