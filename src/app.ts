@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { adapters as shippedAdapters, writers } from '../adapters/index.ts';
+import { createDisclosure, type Disclosure } from './access/disclosure.ts';
 import type { Config } from './config/env.ts';
 import { loadHubConfig } from './config/hub-config.ts';
 import { createDispatcher, type Dispatcher } from './delivery/dispatcher.ts';
@@ -23,6 +24,7 @@ import { type AdapterRegistry, createAdapterRegistry } from './sdk/registry.ts';
 import { type AuditRepository, createAuditRepository } from './store/audit-repo.ts';
 import { type CertificatesRepository, createCertificatesRepository } from './store/certificates-repo.ts';
 import { createStore, type Store } from './store/db.ts';
+import { createDisclosureRepository } from './store/disclosure-repo.ts';
 import { createEnrolmentsRepository, type EnrolmentsRepository } from './store/enrolments-repo.ts';
 import { createImportsRepository, type ImportsRepository } from './store/imports-repo.ts';
 import { createPersonsRepository, type PersonsRepository } from './store/persons-repo.ts';
@@ -42,6 +44,8 @@ export interface Hub {
   jobs: Jobs;
   imports: ImportsRepository;
   audit: AuditRepository;
+  /** The one place that decides what a client sees of a person (src/access/disclosure.ts). */
+  disclosure: Disclosure;
   metrics: Metrics;
   importFile(source: ImportSource, options: ImportOptions): ReturnType<typeof runImport>;
 }
@@ -134,6 +138,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     }),
     imports,
     audit: createAuditRepository(store.db),
+    disclosure: createDisclosure(createDisclosureRepository(store.db)),
     metrics,
     async importFile(source, importOptions) {
       const run = await runImport(ingestDeps, source, importOptions);

@@ -1,10 +1,11 @@
-import type { Client } from '../plugins/auth.ts';
-import { hasScope } from '../plugins/auth.ts';
 import type { Person, PersonRecord } from '../schemas/person.ts';
 import { expandProvenance, type PersonRow } from '../store/types.ts';
 
-/** Fields withheld for a restricted person (支援措置, 他業務参照不可) from a client without privilege. */
-export const RESTRICTED_FIELDS = [
+/**
+ * Fields that lead to where a person lives or with whom: withheld from a restricted person's
+ * co-residents (same household or address) for a viewer without privilege.
+ */
+export const SHIELDED_FIELDS = [
   'address',
   'addressSince',
   'previousAddress',
@@ -16,37 +17,40 @@ export const RESTRICTED_FIELDS = [
   'relationship',
 ] as const;
 
-export interface ViewContext {
-  client: Client;
-  /** A reason given by an `admin` client in X-Restricted-Access. */
-  restrictedReason?: string;
+/** What the disclosure policy decided for one person's answer. */
+export interface PersonCut {
+  /** 個人番号 may be shown (`mynumber:read`). */
+  myNumber: boolean;
+  /** Address, 本籍 and household are withheld (see SHIELDED_FIELDS). */
+  shielded: boolean;
+  /** Unmapped source columns (`extras`) may be shown: unclassified data, `admin` only. */
+  extras: boolean;
 }
 
-/** True when this client may see a restricted person's address, 本籍 and household. */
-export function mayReadRestricted(ctx: ViewContext): boolean {
-  return ctx.client.scopes.has('admin') && !!ctx.restrictedReason;
+/** The record without the fields a cut withholds, and the names of those fields. */
+export function cutRecord(
+  record: PersonRecord,
+  cut: PersonCut,
+): { record: PersonRecord; withheld: string[] } {
+  const out = { ...record } as Partial<PersonRecord> & Record<string, unknown>;
+  const withheld: string[] = [];
+  const drop = (f: string) => {
+    if (out[f] === undefined) return;
+    delete out[f];
+    withheld.push(f);
+  };
+  if (!cut.myNumber) drop('myNumber');
+  if (!cut.extras) drop('extras');
+  if (cut.shielded) for (const f of SHIELDED_FIELDS) drop(f);
+  return { record: out as PersonRecord, withheld };
 }
 
 /**
- * The person as this client may see it: 個人番号 only with `mynumber:read`; a restricted
- * person's address, 本籍 and household only for `admin` with a reason. What is left out is
- * listed in `withheld`, and provenance of withheld fields goes too.
+ * The person as the API shows it under a cut decided by the disclosure policy: withheld fields
+ * are absent, listed in `withheld`, and their provenance goes too. Only `src/access/` calls it.
  */
-export function personView(row: PersonRow, ctx: ViewContext): { person: Person; fields: string[] } {
-  const record = { ...row.record } as Partial<PersonRecord> & Record<string, unknown>;
-  const withheld: string[] = [];
-  if (record.myNumber !== undefined && !hasScope(ctx.client, 'mynumber:read')) {
-    delete record.myNumber;
-    withheld.push('myNumber');
-  }
-  if (row.restricted && !mayReadRestricted(ctx)) {
-    for (const f of RESTRICTED_FIELDS) {
-      if (record[f] !== undefined) {
-        delete record[f];
-        withheld.push(f);
-      }
-    }
-  }
+export function personView(row: PersonRow, cut: PersonCut): { person: Person; fields: string[] } {
+  const { record, withheld } = cutRecord(row.record, cut);
   const provenance = Object.fromEntries(
     Object.entries(expandProvenance(row.provenance)).filter(
       ([path]) => !withheld.includes(path.split('.')[0]!),
@@ -60,6 +64,5 @@ export function personView(row: PersonRow, ctx: ViewContext): { person: Person; 
     provenance,
     updatedAt: new Date(row.updated_at).toISOString(),
   } as Person;
-  const fields = Object.keys(record).filter((k) => k !== 'extras');
-  return { person, fields };
+  return { person, fields: Object.keys(record) };
 }

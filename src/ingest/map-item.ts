@@ -85,6 +85,11 @@ function columnOf(state: MapState, field: string | undefined): number | undefine
  * One raw record through its mapping, the municipality's 外字 table and the canonical schema.
  * A problem becomes a reject naming the source field and its column.
  */
+/** True when a row's restriction columns hold anything but blanks and zeros (read leniently: a reject is not mapped). */
+function restrictionFlagged(values: Record<string, string>, mapping: CompiledMapping): boolean {
+  return mapping.restrictionFields.some((f) => /[^\s0０]/.test(values[f] ?? ''));
+}
+
 export function mapItem(
   item: Extract<ReadItem, { kind: 'record' }>,
   mapping: CompiledMapping,
@@ -106,6 +111,8 @@ export function mapItem(
         code: first!.code,
         message: [first!.message, ...more.map((p) => p.message)].join(' / '),
         raw: item.raw,
+        ...(restrictionFlagged(item.values, mapping) ? { restricted: true } : {}),
+        ...(restrictionFlagged(item.values, mapping) ? { restricted: true } : {}),
       },
     };
   }

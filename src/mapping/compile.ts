@@ -42,6 +42,8 @@ export interface CompiledMapping {
   requiredFields: string[];
   /** Every source field the mapping reads. */
   usedFields: Set<string>;
+  /** Source fields that feed `restrictions.*` (支援措置, 他業務参照不可). */
+  restrictionFields: string[];
   apply(values: Record<string, string>): MappingResult;
 }
 
@@ -87,6 +89,7 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
     key: file.key,
     requiredFields: [...requiredFields],
     usedFields,
+    restrictionFields: fields.filter((f) => f.path[0] === 'restrictions' && f.source).map((f) => f.source!),
     apply(values) {
       if (when) {
         const v = values[when.field];

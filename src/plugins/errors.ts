@@ -29,7 +29,9 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
 export const errorsPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError | HubError, request, reply) => {
-      const instance = request.url.split('?')[0];
+      // The route as declared, never the path as sent: an id in the path is the caller's and
+      // the disclosure policy's, not the error's to repeat.
+      const instance = request.routeOptions.url;
       if (error instanceof HubError) {
         if (error.statusCode >= 500) request.log.error({ err: error }, 'request failed');
         return sendProblem(reply, problemOf(error.code, error.message, instance, error.errors));

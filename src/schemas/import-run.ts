@@ -34,6 +34,12 @@ export const Reject = Type.Composite(
     Type.Object({
       importId: Type.String(),
       raw: Type.Optional(Type.String({ description: 'the raw bytes of the row, base64' })),
+      withheld: Type.Optional(
+        Type.Array(Type.String(), {
+          description:
+            '`raw` when the row may not be shown: no purpose given, or it concerns a restricted person',
+        }),
+      ),
     }),
   ],
   { $id: 'Reject' },

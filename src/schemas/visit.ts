@@ -75,6 +75,8 @@ export interface VisitRecord {
   consent: VisitInput['consent'] & { at: string };
   subjects: VisitSubjects;
   extraForms?: ExtraForm[];
+  /** An `admin` client's X-Restricted-Access reason at opening: the visit may show restricted persons. */
+  restrictedReason?: string;
 }
 
 export const Visit = Type.Object(

@@ -8,6 +8,8 @@ export interface CertificateQuery {
   number?: string;
   kana?: string;
   birthDate?: string;
+  /** Certificates to leave out (the disclosure policy's). */
+  excludeIds?: string[];
   limit: number;
   offset: number;
 }
@@ -65,6 +67,7 @@ export function createCertificatesRepository(db: Kysely<Database>) {
     async search(q: CertificateQuery): Promise<{ items: TransferCertificate[]; total: number }> {
       let query = db.selectFrom('transfer_certificates as c');
       if (q.number) query = query.where('c.number', '=', q.number.trim());
+      if (q.excludeIds?.length) query = query.where('c.id', 'not in', q.excludeIds);
       if (q.kana || q.birthDate) {
         query = query.where(({ exists, selectFrom }) => {
           let sub = selectFrom('transfer_persons as p')

@@ -14,6 +14,8 @@ export const emptyCounts = (): ImportCounts => ({
 
 export interface RejectInput extends RejectEntry {
   raw?: Uint8Array;
+  /** The row sets a restriction flag (支援措置, 他業務参照不可): its raw bytes are never shown without privilege. */
+  restricted?: boolean;
 }
 
 export function toImportRun(row: ImportRunRow): ImportRun {
@@ -69,7 +71,7 @@ export function createImportsRepository(db: Kysely<Database>) {
       importId: string,
       limit: number,
       offset: number,
-    ): Promise<{ items: Reject[]; total: number }> {
+    ): Promise<{ items: (Reject & { restricted: boolean })[]; total: number }> {
       const rows = await db
         .selectFrom('import_rejects')
         .selectAll()
@@ -94,6 +96,7 @@ export function createImportsRepository(db: Kysely<Database>) {
           code: r.code,
           message: r.message,
           ...(r.raw ? { raw: Buffer.from(r.raw).toString('base64') } : {}),
+          restricted: r.restricted,
         })),
       };
     },
@@ -130,6 +133,7 @@ export async function insertRejects(
         code: r.code,
         message: r.message,
         raw: r.raw ?? null,
+        restricted: r.restricted ?? false,
       })),
     )
     .execute();

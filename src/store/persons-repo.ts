@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { kanaKey, nameKey } from '../normalize/kana.ts';
+import { sharesWithRestricted } from './disclosure-repo.ts';
 import { likeEscape } from './like.ts';
 import type { Database, PersonRow } from './types.ts';
 
@@ -9,8 +10,10 @@ export interface PersonQuery {
   birthDate?: string;
   householdId?: string;
   status?: string;
-  /** Leave out restricted persons (a household search by a client without privilege). */
+  /** Leave out restricted persons (支援措置, 他業務参照不可). */
   excludeRestricted?: boolean;
+  /** With `householdId`: leave out whoever shares a household or address with a restricted person. */
+  excludeShielded?: boolean;
   limit: number;
   offset: number;
 }
@@ -19,6 +22,14 @@ export function createPersonsRepository(db: Kysely<Database>) {
   return {
     async get(id: string): Promise<PersonRow | undefined> {
       return db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async getMany(ids: readonly string[]): Promise<PersonRow[]> {
+      if (ids.length === 0) return [];
+      return db
+        .selectFrom('persons')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
     },
     /** Persons by kana (prefix, any width or script), name (contains), birth date, household. */
     async search(q: PersonQuery): Promise<{ items: PersonRow[]; total: number }> {
@@ -34,6 +45,8 @@ export function createPersonsRepository(db: Kysely<Database>) {
       if (q.householdId) query = query.where('household_id', '=', q.householdId);
       if (q.status) query = query.where('status', '=', q.status);
       if (q.excludeRestricted) query = query.where('restricted', '=', false);
+      if (q.householdId && q.excludeShielded)
+        query = query.where((eb) => eb.not(sharesWithRestricted('persons')));
       const items = await query
         .selectAll()
         .orderBy('kana_key')

@@ -75,6 +75,7 @@ export interface ImportRejectsTable {
   code: string;
   message: string;
   raw: Uint8Array | null;
+  restricted: Generated<boolean>;
 }
 
 export interface ImportSeenTable {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { RESTRICTED_FIELDS } from '../access/person-view.ts';
+import type { Disclosure, Viewer } from '../access/disclosure.ts';
 import { HubError } from '../errors.ts';
 import type { VisitContext, VisitPerson } from '../procedures/context.ts';
 import type { LifeEvent } from '../procedures/rules.ts';
@@ -12,8 +12,7 @@ import type { Database, PersonRow } from '../store/types.ts';
 
 type Insurance = VisitPerson['insuredBefore'];
 
-function fromResident(row: PersonRow, order: number): VisitPerson {
-  const r: PersonRecord = withheldForCounter(row);
+function fromResident(row: PersonRow, r: PersonRecord, order: number): VisitPerson {
   const insuredBefore: Insurance = {};
   for (const k of ['kokuho', 'kouki', 'kaigo', 'nenkin'] as const) {
     const e = r.insurance?.[k];
@@ -60,39 +59,34 @@ function fromCertificate(cert: TransferCertificate, p: TransferCertificate['pers
   };
 }
 
-/**
- * A restricted person (支援措置, 他業務参照不可) enters a visit without address, 本籍 or
- * household: forms leave those fields to be written, as every other response does.
- */
-function withheldForCounter(row: PersonRow): PersonRecord {
-  if (!row.restricted) return row.record;
-  const record = { ...row.record } as Record<string, unknown>;
-  for (const f of RESTRICTED_FIELDS) if (f !== 'relationship') delete record[f];
-  return record as unknown as PersonRecord;
-}
-
 export interface ContextDeps {
   db: Kysely<Database>;
   certificates: CertificatesRepository;
   enrolments: EnrolmentsRepository;
+  disclosure: Disclosure;
 }
 
 /**
  * The persons and facts of a visit, for rules and forms. A certificate person who is already
  * in the 住記 register is read from the register (the same id), so later forms of the visit
- * use the 住記 values.
+ * use the 住記 values. Register persons pass through the disclosure policy for the viewer: a
+ * restricted person is left out, and a shielded one comes without address, 本籍 and household
+ * (forms then leave those to be written).
  */
 export async function visitContext(
   deps: ContextDeps,
   visit: { life_event: string; reference_date: string; record: VisitRecord },
+  viewer: Viewer,
 ): Promise<VisitContext> {
+  const reason = visit.record.restrictedReason;
+  const seen = async (rows: PersonRow[]) =>
+    deps.disclosure.visitRecords(reason ? { ...viewer, restrictedReason: reason } : viewer, rows);
   const subjects = visit.record.subjects;
   const persons: VisitPerson[] = [];
   let certificate: VisitContext['certificate'];
   if ('transferCertificateId' in subjects) {
     const cert = await deps.certificates.get(subjects.transferCertificateId);
-    if (!cert)
-      throw new HubError('HUB_ERR_NOT_FOUND', { what: `転出証明書 ${subjects.transferCertificateId}` });
+    if (!cert) throw new HubError('HUB_ERR_NOT_FOUND', { what: '転出証明書' });
     certificate = {
       id: cert.id,
       number: cert.number,
@@ -103,12 +97,15 @@ export async function visitContext(
       record: cert as unknown as Record<string, unknown>,
     };
     const matched = cert.persons.map((p) => p.matchedPersonId).filter((x): x is string => !!x);
-    const residents = matched.length
-      ? await deps.db.selectFrom('persons').selectAll().where('id', 'in', matched).execute()
-      : [];
+    const residents = await seen(
+      matched.length
+        ? await deps.db.selectFrom('persons').selectAll().where('id', 'in', matched).execute()
+        : [],
+    );
     for (const p of cert.persons) {
-      const row = residents.find((r) => r.id === p.matchedPersonId);
-      persons.push(row ? { ...fromResident(row, p.order), order: p.order } : fromCertificate(cert, p));
+      const resident = residents.find((r) => r.row.id === p.matchedPersonId);
+      if (resident) persons.push({ ...fromResident(resident.row, resident.record, p.order), order: p.order });
+      else if (!p.matchedPersonId) persons.push(fromCertificate(cert, p));
     }
   } else {
     const rows =
@@ -121,8 +118,8 @@ export async function visitContext(
             .where('status', '=', 'resident')
             .orderBy('household_order')
             .execute();
-    rows.forEach((row, i) => {
-      persons.push(fromResident(row, i + 1));
+    (await seen(rows)).forEach(({ row, record }, i) => {
+      persons.push(fromResident(row, record, i + 1));
     });
   }
   persons.sort((a, b) => a.order - b.order);

@@ -11,13 +11,14 @@ export function todayInJapan(now = new Date()): string {
 
 export function createVisitsRepository(db: Kysely<Database>) {
   return {
-    async create(clientId: string, input: VisitInput): Promise<string> {
+    async create(clientId: string, input: VisitInput, restrictedReason?: string): Promise<string> {
       const at = new Date().toISOString();
       const id = newId('vis');
       const record: VisitRecord = {
         identity: { ...input.identity, at },
         consent: { ...input.consent, at },
         subjects: input.subjects,
+        ...(restrictedReason ? { restrictedReason } : {}),
       };
       await db
         .insertInto('visits')
@@ -51,7 +52,7 @@ export function createVisitsRepository(db: Kysely<Database>) {
         .where('id', '=', id)
         .where('client_id', '=', clientId)
         .executeTakeFirst();
-      if (!row) throw new HubError('HUB_ERR_NOT_FOUND', { what: `来庁記録 ${id}` });
+      if (!row) throw new HubError('HUB_ERR_NOT_FOUND', { what: '来庁記録' });
       return row;
     },
   };

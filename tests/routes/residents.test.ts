@@ -92,7 +92,7 @@ describe('residents and households', () => {
       column: '住所_郵便番号',
     });
     expect(p.myNumber).toBeUndefined();
-    expect(p.withheld).toEqual(['myNumber']);
+    expect(p.withheld).toEqual(['myNumber', 'extras']);
     const audit = await get(`/v1/audit?subject=${id}`, auth(keys.auditor));
     expect(audit.json().items[0]).toMatchObject({
       clientId: 'counter-1',
@@ -125,58 +125,63 @@ describe('residents and households', () => {
     expect([...audit.json().items[0].subjects].sort()).toEqual(found);
   });
 
-  it('withholds address, 本籍 and household of a person under 支援措置', async () => {
+  it('answers a person under 支援措置 as not found, and shields co-residents’ address, 本籍 and household', async () => {
     const id = ids.get('9')!;
     const res = await get(`/v1/residents/${id}`, personal(keys.counter));
-    const p = res.json();
-    expect(p.restrictions).toEqual({
-      supportMeasure: true,
-      supportMeasureCode: '1',
-      noCrossReference: false,
-    });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).not.toContain(id);
+    expect(res.body).not.toContain('丁田');
+    const mate = (await get(`/v1/residents/${ids.get('10')!}`, personal(keys.counter))).json();
     for (const f of ['address', 'registeredDomicile', 'householdId', 'relationship', 'householdHeadName']) {
-      expect(p[f], f).toBeUndefined();
-      expect(p.withheld, f).toContain(f);
+      expect(mate[f], f).toBeUndefined();
     }
-    expect(Object.keys(p.provenance).some((k) => k.startsWith('address'))).toBe(false);
-    expect(p.name.full).toBe('丁田　学');
+    expect(mate.withheld).toContain('address');
+    expect(Object.keys(mate.provenance).some((k) => k.startsWith('address'))).toBe(false);
   });
 
-  it('withholds them for 他業務参照不可 too, and finds restricted persons flagged', async () => {
-    const res = await get(`/v1/residents?kana=${encodeURIComponent('しんざき')}`, personal(keys.counter));
-    const [p] = res.json().items;
+  it('leaves persons under 他業務参照不可 out of searches, and finds them flagged for admin with a reason', async () => {
+    const kana = `/v1/residents?kana=${encodeURIComponent('しんざき')}`;
+    const res = await get(kana, personal(keys.counter));
+    expect(res.json()).toEqual({ items: [], total: 0 });
+    const full = await get(
+      kana,
+      personal(keys.admin, { 'x-restricted-access': encodeURIComponent('担当課') }),
+    );
+    const [p] = full.json().items;
     expect(p.restrictions.noCrossReference).toBe(true);
-    expect(p.address).toBeUndefined();
-    expect(p.registeredDomicile).toBeUndefined();
+    expect(p.address).toBeDefined();
   });
 
-  it('leaves a restricted person out of a household search', async () => {
+  it('finds nothing by the household number of a household that hides someone', async () => {
     const res = await get('/v1/residents?householdId=400', personal(keys.counter));
-    expect(
-      res
-        .json()
-        .items.map((p: { atenaNo: string }) => p.atenaNo)
-        .sort(),
-    ).toEqual(['10', '11', '12']);
+    expect(res.json()).toEqual({ items: [], total: 0 });
+    const full = await get(
+      '/v1/residents?householdId=400',
+      personal(keys.admin, { 'x-restricted-access': 'r' }),
+    );
+    expect(full.json().items).toHaveLength(4);
   });
 
-  it('shows a restricted person in full only to admin with X-Restricted-Access, and audits the reason', async () => {
+  it('shows a restricted person only to admin with X-Restricted-Access, and audits the reason', async () => {
     const id = ids.get('9')!;
     const adminNoReason = await get(`/v1/residents/${id}`, personal(keys.admin));
-    expect(adminNoReason.json().address).toBeUndefined();
+    expect(adminNoReason.statusCode).toBe(404);
     const full = await get(
       `/v1/residents/${id}`,
       personal(keys.admin, { 'x-restricted-access': encodeURIComponent('支援措置担当課の確認') }),
     );
     expect(full.json().address).toMatchObject({ town: '南一丁目' });
     expect(full.json().householdId).toBe('400');
-    const audit = await get(`/v1/audit?subject=${id}&actor=admin-1`, auth(keys.admin));
+    const reason = { 'x-restricted-access': encodeURIComponent('監査') };
+    const audit = await get(`/v1/audit?subject=${id}&actor=admin-1`, auth(keys.admin, reason));
     expect(audit.json().items[0]).toMatchObject({ restrictedReason: '支援措置担当課の確認' });
+    const unprivileged = await get(`/v1/audit?subject=${id}`, auth(keys.auditor));
+    expect(unprivileged.json().items).toEqual([]);
     const counterReason = await get(
       `/v1/residents/${id}`,
       personal(keys.counter, { 'x-restricted-access': 'x' }),
     );
-    expect(counterReason.json().address).toBeUndefined();
+    expect(counterReason.statusCode).toBe(404);
   });
 
   it('returns a household with members in 記載順位 and their relationships', async () => {
@@ -213,9 +218,10 @@ describe('residents and households', () => {
     ]);
   });
 
-  it('withholds address and members of a household with a restricted member', async () => {
+  it('answers a household with a restricted member like an unknown one', async () => {
     const res = await get('/v1/households/400', personal(keys.counter));
-    expect(res.json()).toEqual({ id: '400', withheld: ['head', 'address', 'members'] });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual((await get('/v1/households/98765', personal(keys.counter))).json());
     const full = await get('/v1/households/400', personal(keys.admin, { 'x-restricted-access': 'reason' }));
     expect(full.json().members).toHaveLength(4);
   });

@@ -175,20 +175,30 @@ describe('visits and 手続ナビ', () => {
     expect(other.statusCode).toBe(404);
   });
 
-  it('leaves the address of a restricted person to be written on forms', async () => {
+  it('keeps a restricted person out of visits, and leaves the shared address to be written for co-residents', async () => {
     await app.hub.store.db
       .updateTable('persons')
       .set({ restricted: true })
       .where('atena_no', '=', '13')
       .execute();
-    const visit = (
-      await post({
-        lifeEvent: 'tenkyo',
-        identity,
-        consent: { given: true },
-        subjects: { householdId: '500' },
-      })
-    ).json();
+    const household = {
+      lifeEvent: 'tenkyo',
+      identity,
+      consent: { given: true },
+      subjects: { householdId: '500' },
+    };
+    const refused = await post(household);
+    expect(refused.statusCode).toBe(404);
+    const members = await app.hub.persons.household('500');
+    const restrictedId = members.find((m) => m.atena_no === '13')!.id;
+    const mate = members.find((m) => m.atena_no !== '13')!;
+    const byId = await post({ ...household, subjects: { residentIds: [restrictedId] } });
+    expect(byId.statusCode).toBe(404);
+    expect(byId.body).not.toContain(restrictedId);
+    const opened = await post({ ...household, subjects: { residentIds: [mate.id] } });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const visit = opened.json();
+    expect(visit.persons.map((p: { id: string }) => p.id)).toEqual([mate.id]);
     const form = (
       await app.inject({
         method: 'GET',

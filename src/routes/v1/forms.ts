@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { viewerOf } from '../../access/disclosure.ts';
 import { withIdempotency } from '../../delivery/idempotency.ts';
 import { formWritesCp932, handoffOf, targetsForForm } from '../../delivery/targets.ts';
 import { HubError } from '../../errors.ts';
@@ -28,12 +30,17 @@ import { problems, visitAudit } from '../common.ts';
 export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { visits, audit, mappings } = app.hub;
   const db = app.hub.store.db;
-  const deps = { db, certificates: app.hub.certificates, enrolments: app.hub.enrolments };
+  const deps = {
+    db,
+    certificates: app.hub.certificates,
+    enrolments: app.hub.enrolments,
+    disclosure: app.hub.disclosure,
+  };
 
   /** Prefills the given forms (or every form the visit's procedures need) in one pass. */
-  async function prefill(visitId: string, clientId: string, formIds?: string[]) {
-    const row = await visits.get(visitId, clientId);
-    const context = await visitContext(deps, row);
+  async function prefill(request: FastifyRequest, visitId: string, formIds?: string[]) {
+    const row = await visits.get(visitId, request.client!.id);
+    const context = await visitContext(deps, row, viewerOf(request));
     const { procedures } = evaluateProcedures(mappings.procedureRules, context);
     const submitted = await db
       .selectFrom('form_submissions')
@@ -75,9 +82,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { row, context, forms } = await prefill(request.params.id, request.client!.id, [
-        request.params.formId,
-      ]);
+      const { row, context, forms } = await prefill(request, request.params.id, [request.params.formId]);
       const form = forms[0]!;
       await audit.record(
         visitAudit(request, row.id, context.persons, 'visits.form', [
@@ -115,7 +120,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ?.split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-      const { forms } = await prefill(request.params.id, request.client!.id, ids);
+      const { forms } = await prefill(request, request.params.id, ids);
       return writeCount(forms);
     },
   );
@@ -144,9 +149,7 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const key = (Array.isArray(header) ? header[0] : header)?.trim();
       if (!key) throw new HubError('HUB_ERR_IDEMPOTENCY_REQUIRED');
       const { formId, values = {}, confirmedBy, signatures = [] } = request.body;
-      const { row, context, procedures, forms } = await prefill(request.params.id, request.client!.id, [
-        formId,
-      ]);
+      const { row, context, procedures, forms } = await prefill(request, request.params.id, [formId]);
       const form = forms[0]!;
       const definition = mappings.forms.get(formId)!;
       const needed =

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { viewerOf } from '../../access/disclosure.ts';
 import { HubError } from '../../errors.ts';
 import { spoolSource } from '../../ingest/sources.ts';
 import { encodingFromName } from '../../parsers/decode.ts';
@@ -100,7 +101,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const run = await app.hub.imports.get(request.params.id);
-      if (!run) throw new HubError('HUB_ERR_NOT_FOUND', { what: `取込 ${request.params.id}` });
+      if (!run) throw new HubError('HUB_ERR_NOT_FOUND', { what: '取込' });
       return run;
     },
   );
@@ -125,8 +126,12 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const run = await app.hub.imports.get(request.params.id);
-      if (!run) throw new HubError('HUB_ERR_NOT_FOUND', { what: `取込 ${request.params.id}` });
-      const page = await app.hub.imports.rejects(run.id, request.query.limit, request.query.offset);
+      if (!run) throw new HubError('HUB_ERR_NOT_FOUND', { what: '取込' });
+      const stored = await app.hub.imports.rejects(run.id, request.query.limit, request.query.offset);
+      const page = {
+        total: stored.total,
+        items: await app.hub.disclosure.rejects(viewerOf(request), stored.items),
+      };
       await app.hub.audit.record({
         ...auditBase(request),
         action: 'imports.rejects.read',

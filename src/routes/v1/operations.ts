@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { viewerOf } from '../../access/disclosure.ts';
 import { Limits, problems } from '../common.ts';
 
 const AdapterInfo = Type.Object({
@@ -73,7 +74,7 @@ export const operationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const q = request.query;
-      return app.hub.audit.search({
+      const page = await app.hub.audit.search({
         ...(q.subject ? { subject: q.subject } : {}),
         ...(q.actor ? { actor: q.actor } : {}),
         ...(q.from ? { from: q.from } : {}),
@@ -81,6 +82,8 @@ export const operationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         limit: q.limit,
         offset: q.offset,
       });
+      const items = await app.hub.disclosure.auditItems(viewerOf(request), page.items, q.subject);
+      return { items, total: items.length < page.items.length ? items.length : page.total };
     },
   );
 };

@@ -1,22 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import { mayReadRestricted, personView } from '../../access/person-view.ts';
+import { viewerOf } from '../../access/disclosure.ts';
 import { HubError } from '../../errors.ts';
 import { Enrolment } from '../../schemas/enrolment.ts';
 import { Household, Person, PersonStatus } from '../../schemas/person.ts';
 import { auditBase, Limits, personalHeaders, problems } from '../common.ts';
 
-/** What this request may see of restricted persons. */
-const viewContext = (request: FastifyRequest) => ({
-  client: request.client!,
-  ...(request.why?.restrictedReason ? { restrictedReason: request.why.restrictedReason } : {}),
-});
-
-const notFound = (id: string) => new HubError('HUB_ERR_NOT_FOUND', { what: `住民 ${id}` });
-
 export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { persons, audit } = app.hub;
+  const { persons, audit, disclosure } = app.hub;
 
   app.get(
     '/residents',
@@ -49,24 +40,25 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           message: 'kana・name・birthDate・householdId のいずれかを指定してください',
         });
       }
-      const ctx = viewContext(request);
+      const viewer = viewerOf(request);
       const page = await persons.search({
         ...(q.kana ? { kana: q.kana } : {}),
         ...(q.name ? { name: q.name } : {}),
         ...(q.birthDate ? { birthDate: q.birthDate } : {}),
-        ...(q.householdId ? { householdId: q.householdId, excludeRestricted: !mayReadRestricted(ctx) } : {}),
+        ...(q.householdId ? { householdId: q.householdId } : {}),
         ...(q.status ? { status: q.status } : {}),
+        ...disclosure.personSearch(viewer),
         limit: q.limit,
         offset: q.offset,
       });
-      const views = page.items.map((row) => personView(row, ctx));
+      const views = await disclosure.persons(viewer, page.items);
       await audit.record({
         ...auditBase(request),
         action: 'residents.search',
         subjects: views.map((v) => v.person.id),
         fields: [...new Set(views.flatMap((v) => v.fields))],
       });
-      return { items: views.map((v) => v.person), total: page.total };
+      return { items: views.map((v) => v.person), total: page.total - (page.items.length - views.length) };
     },
   );
 
@@ -83,10 +75,10 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const row = await persons.get(request.params.id);
-      if (!row) throw notFound(request.params.id);
-      const ctx = viewContext(request);
-      const { person, fields } = personView(row, ctx);
+      const { person, fields } = await disclosure.person(
+        viewerOf(request),
+        await persons.get(request.params.id),
+      );
       await audit.record({ ...auditBase(request), action: 'residents.read', subjects: [person.id], fields });
       return person;
     },
@@ -109,12 +101,12 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const row = await persons.get(request.params.id);
-      if (!row) throw notFound(request.params.id);
-      const items = await app.hub.enrolments.forPersons([row.id]);
+      const stored = row ? await app.hub.enrolments.forPersons([row.id]) : [];
+      const items = await disclosure.enrolments(viewerOf(request), row, stored);
       await audit.record({
         ...auditBase(request),
         action: 'residents.enrolments.read',
-        subjects: [row.id],
+        subjects: [row!.id],
         fields: items.map((e) => `enrolment:${e.program}`),
       });
       return { items, total: items.length };
@@ -129,7 +121,7 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['residents'],
         summary: 'A household: members in 記載順位 with relationships',
         description:
-          'A household with a restricted member (支援措置, 他業務参照不可) shows neither head, address nor members to a client without admin and X-Restricted-Access.',
+          'A household with a restricted member (支援措置, 他業務参照不可), or one sharing an address with one, is not found for a client without admin and X-Restricted-Access.',
         headers: personalHeaders,
         params: Type.Object({ id: Type.String({ pattern: '^\\d+$' }) }),
         response: { 200: Type.Ref(Household), ...problems(400, 401, 403, 404) },
@@ -137,36 +129,15 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const id = request.params.id.replace(/^0+(?=\d)/, '');
-      const rows = await persons.household(id);
-      if (rows.length === 0) throw new HubError('HUB_ERR_NOT_FOUND', { what: `世帯 ${id}` });
-      const ctx = viewContext(request);
-      if (rows.some((r) => r.restricted) && !mayReadRestricted(ctx)) {
-        // Any member's name or address would lead to the restricted person: nothing but the id.
-        await audit.record({ ...auditBase(request), action: 'households.read', subjects: [], fields: [] });
-        return { id, withheld: ['head', 'address', 'members'] };
-      }
-      const head = rows.find((r) => r.record.relationship.codes[0] === '02');
-      const household: Household = { id };
-      if (head) {
-        household.headPersonId = head.id;
-        household.headName = head.record.name.full;
-      }
-      const addressOf = (head ?? rows[0]!).record.address;
-      if (addressOf) household.address = addressOf;
-      household.members = rows.map((r) => ({
-        personId: r.id,
-        ...(r.household_order !== null ? { order: r.household_order } : {}),
-        name: r.record.name.full,
-        relationship: {
-          codes: r.record.relationship.codes,
-          ...(r.record.relationship.label ? { label: r.record.relationship.label } : {}),
-        },
-        status: r.record.status,
-      }));
+      const { household, subjects } = await disclosure.household(
+        viewerOf(request),
+        id,
+        await persons.household(id),
+      );
       await audit.record({
         ...auditBase(request),
         action: 'households.read',
-        subjects: rows.map((r) => r.id),
+        subjects,
         fields: ['address', 'members.name', 'members.relationship', 'members.status'],
       });
       return household;

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
+import { viewerOf } from '../../access/disclosure.ts';
 import { handoffOf } from '../../delivery/targets.ts';
 import { HubError } from '../../errors.ts';
 import { Submission } from '../../schemas/form.ts';
 import type { Database } from '../../store/types.ts';
-import { problems } from '../common.ts';
+import { problems, visitAudit } from '../common.ts';
 
 function deliveryView(d: Selectable<Database['deliveries']>) {
   return {
@@ -23,8 +25,12 @@ function deliveryView(d: Selectable<Database['deliveries']>) {
 export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.hub.store.db;
 
-  /** The submission, only for the client whose visit it belongs to. */
-  async function load(id: string, clientId: string) {
+  /**
+   * The submission, only for the client whose visit it belongs to and only when the disclosure
+   * policy lets this request see its persons; the read is audited.
+   */
+  async function load(request: FastifyRequest, id: string, action: string) {
+    const clientId = request.client!.id;
     const s = await db
       .selectFrom('form_submissions as s')
       .innerJoin('visits as v', 'v.id', 's.visit_id')
@@ -32,7 +38,19 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .where('s.id', '=', id)
       .where('v.client_id', '=', clientId)
       .executeTakeFirst();
-    if (!s) throw new HubError('HUB_ERR_NOT_FOUND', { what: `受付 ${id}` });
+    if (!s) throw new HubError('HUB_ERR_NOT_FOUND', { what: '受付' });
+    const persons = (s.record.persons ?? []).map((p) => ({ id: p.id }));
+    const visit = await app.hub.visits.get(s.visit_id, clientId);
+    await app.hub.disclosure.submission(
+      viewerOf(request, visit.record.restrictedReason),
+      persons.map((p) => p.id),
+      s,
+    );
+    await app.hub.audit.record(
+      visitAudit(request, s.visit_id, persons, action, [
+        `${s.form_id}:${Object.keys(s.record.values).length}`,
+      ]),
+    );
     const deliveries = await db
       .selectFrom('deliveries')
       .selectAll()
@@ -64,7 +82,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref(Submission), ...problems(401, 403, 404) },
       },
     },
-    async (request) => load(request.params.id, request.client!.id),
+    async (request) => load(request, request.params.id, 'submissions.read'),
   );
 
   app.post(
@@ -80,14 +98,14 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await load(request.params.id, request.client!.id);
+      await load(request, request.params.id, 'submissions.redeliver');
       await db
         .updateTable('deliveries')
         .set({ status: 'pending', attempts: 0, next_attempt_at: new Date(), claimed_until: null })
         .where('submission_id', '=', request.params.id)
         .where('status', 'in', ['failed', 'dead'])
         .execute();
-      return reply.code(202).send(await load(request.params.id, request.client!.id));
+      return reply.code(202).send(await load(request, request.params.id, 'submissions.read'));
     },
   );
 };

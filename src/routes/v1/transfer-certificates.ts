@@ -1,26 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { viewerOf } from '../../access/disclosure.ts';
 import { HubError } from '../../errors.ts';
 import { hasScope } from '../../plugins/auth.ts';
 import type { TransferCertificate as Certificate } from '../../schemas/transfer-certificate.ts';
 import { TransferCertificate } from '../../schemas/transfer-certificate.ts';
 import { auditBase, Limits, personalHeaders, problems } from '../common.ts';
 
-/** 個人番号 only with `mynumber:read`; what is left out is listed per person. */
-function view(cert: Certificate, mayReadMyNumber: boolean): Certificate {
-  if (mayReadMyNumber) return cert;
-  return {
-    ...cert,
-    persons: cert.persons.map((p) => {
-      if (p.myNumber === undefined) return p;
-      const { myNumber: _m, ...rest } = p;
-      return { ...rest, withheld: ['myNumber'] };
-    }),
-  };
-}
-
 export const transferCertificateRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { certificates, audit } = app.hub;
+  const { certificates, audit, disclosure } = app.hub;
   const record = (
     request: Parameters<typeof auditBase>[0],
     action: string,
@@ -71,8 +59,10 @@ export const transferCertificateRoutes: FastifyPluginAsyncTypebox = async (app) 
           message: 'number・kana・birthDate のいずれかを指定してください',
         });
       }
+      const viewer = viewerOf(request);
       const page = await certificates.search({
         ...(q.number ? { number: q.number } : {}),
+        excludeIds: await disclosure.hiddenCertificates(viewer),
         ...(q.kana ? { kana: q.kana } : {}),
         ...(q.birthDate ? { birthDate: q.birthDate } : {}),
         limit: q.limit,
@@ -80,7 +70,7 @@ export const transferCertificateRoutes: FastifyPluginAsyncTypebox = async (app) 
       });
       const myNumber = hasScope(request.client, 'mynumber:read');
       await record(request, 'transfer-certificates.search', page.items, myNumber);
-      return { items: page.items.map((c) => view(c, myNumber)), total: page.total };
+      return { items: page.items.map((c) => disclosure.certificateView(viewer, c)), total: page.total };
     },
   );
 
@@ -97,11 +87,9 @@ export const transferCertificateRoutes: FastifyPluginAsyncTypebox = async (app) 
       },
     },
     async (request) => {
-      const cert = await certificates.get(request.params.id);
-      if (!cert) throw new HubError('HUB_ERR_NOT_FOUND', { what: `転出証明書 ${request.params.id}` });
-      const myNumber = hasScope(request.client, 'mynumber:read');
-      await record(request, 'transfer-certificates.read', [cert], myNumber);
-      return view(cert, myNumber);
+      const cert = await disclosure.certificate(viewerOf(request), await certificates.get(request.params.id));
+      await record(request, 'transfer-certificates.read', [cert], hasScope(request.client, 'mynumber:read'));
+      return cert;
     },
   );
 };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { viewerOf } from '../../access/disclosure.ts';
 import { HubError } from '../../errors.ts';
 import { evaluateProcedures } from '../../procedures/evaluate.ts';
 import {
@@ -23,12 +24,17 @@ const ProcedureShape = Type.Object({
 });
 
 export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { visits, audit } = app.hub;
-  const deps = { db: app.hub.store.db, certificates: app.hub.certificates, enrolments: app.hub.enrolments };
+  const { visits, audit, disclosure, persons } = app.hub;
+  const deps = {
+    db: app.hub.store.db,
+    certificates: app.hub.certificates,
+    enrolments: app.hub.enrolments,
+    disclosure,
+  };
 
-  const load = async (id: string, clientId: string) => {
-    const row = await visits.get(id, clientId);
-    return { row, context: await visitContext(deps, row) };
+  const load = async (request: Parameters<typeof viewerOf>[0], id: string) => {
+    const row = await visits.get(id, request.client!.id);
+    return { row, context: await visitContext(deps, row, viewerOf(request)) };
   };
   const shape = (
     row: Awaited<ReturnType<typeof visits.get>>,
@@ -66,26 +72,27 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const input = request.body;
       const subjects = input.subjects;
+      const viewer = viewerOf(request);
       if ('transferCertificateId' in subjects) {
-        const cert = await app.hub.certificates.get(subjects.transferCertificateId);
-        if (!cert)
-          throw new HubError('HUB_ERR_NOT_FOUND', { what: `転出証明書 ${subjects.transferCertificateId}` });
+        const cert = await disclosure.certificate(
+          viewer,
+          await app.hub.certificates.get(subjects.transferCertificateId),
+        );
         if (cert.status === 'registered')
           throw new HubError('HUB_ERR_CERTIFICATE_USED', { number: cert.number });
       } else if ('residentIds' in subjects) {
-        const found = await app.hub.store.db
-          .selectFrom('persons')
-          .select('id')
-          .where('id', 'in', subjects.residentIds)
-          .execute();
-        const missing = subjects.residentIds.filter((id) => !found.some((f) => f.id === id));
-        if (missing.length > 0)
-          throw new HubError('HUB_ERR_NOT_FOUND', { what: `住民 ${missing.join(', ')}` });
-      } else if ((await app.hub.persons.household(subjects.householdId)).length === 0) {
-        throw new HubError('HUB_ERR_NOT_FOUND', { what: `世帯 ${subjects.householdId}` });
+        const ids = [...new Set(subjects.residentIds)];
+        const seen = await disclosure.persons(viewer, await persons.getMany(ids));
+        if (seen.length !== ids.length) throw new HubError('HUB_ERR_NOT_FOUND', { what: '住民' });
+      } else {
+        await disclosure.household(
+          viewer,
+          subjects.householdId,
+          await persons.household(subjects.householdId),
+        );
       }
-      const id = await visits.create(request.client!.id, input);
-      const { row, context } = await load(id, request.client!.id);
+      const id = await visits.create(request.client!.id, input, viewer.restrictedReason);
+      const { row, context } = await load(request, id);
       await audit.record(
         visitAudit(
           request,
@@ -112,7 +119,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { row, context } = await load(request.params.id, request.client!.id);
+      const { row, context } = await load(request, request.params.id);
       await audit.record(
         visitAudit(request, row.id, context.persons, 'visits.read', ['name', 'birthDate', 'relationship']),
       );
@@ -144,7 +151,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { row, context } = await load(request.params.id, request.client!.id);
+      const { row, context } = await load(request, request.params.id);
       const { procedures, review } = evaluateProcedures(app.hub.mappings.procedureRules, context);
       await audit.record(
         visitAudit(request, row.id, context.persons, 'visits.procedures', [
