@@ -28,6 +28,7 @@ import { createDisclosureRepository } from './store/disclosure-repo.ts';
 import { createEnrolmentsRepository, type EnrolmentsRepository } from './store/enrolments-repo.ts';
 import { createImportsRepository, type ImportsRepository } from './store/imports-repo.ts';
 import { createPersonsRepository, type PersonsRepository } from './store/persons-repo.ts';
+import { createSubmissionsRepository, type SubmissionsRepository } from './store/submissions-repo.ts';
 import { createVisitsRepository, type VisitsRepository } from './visits/repo.ts';
 
 export interface Hub {
@@ -39,6 +40,7 @@ export interface Hub {
   certificates: CertificatesRepository;
   enrolments: EnrolmentsRepository;
   visits: VisitsRepository;
+  submissions: SubmissionsRepository;
   targets: Target[];
   dispatcher: Dispatcher;
   jobs: Jobs;
@@ -125,6 +127,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     certificates: createCertificatesRepository(store.db),
     enrolments: createEnrolmentsRepository(store.db),
     visits: createVisitsRepository(store.db),
+    submissions: createSubmissionsRepository(store.db),
     targets,
     dispatcher,
     jobs: createJobs({

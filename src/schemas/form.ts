@@ -156,3 +156,31 @@ export const Submission = Type.Object(
   { $id: 'Submission' },
 );
 export type Submission = Static<typeof Submission>;
+
+export const DeliverySummary = Type.Object(
+  {
+    pending: Type.Integer(),
+    delivered: Type.Integer(),
+    failed: Type.Integer(),
+    dead: Type.Integer(),
+  },
+  { $id: 'DeliverySummary' },
+);
+
+/** A submission in a visit's list: what, when, by whom, and how its deliveries stand. */
+export const SubmissionSummary = Type.Object(
+  {
+    id: Type.String(),
+    formId: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    confirmedBy: Type.Optional(Type.String()),
+    handoff: Type.Ref(Handoff),
+    deliveries: Type.Ref(DeliverySummary),
+    state: Type.Union(
+      ['paper', 'pending', 'delivered', 'failed', 'dead'].map((s) => Type.Literal(s)),
+      { description: 'the worst of its deliveries (dead > failed > pending > delivered), or paper' },
+    ),
+  },
+  { $id: 'SubmissionSummary' },
+);
+export type SubmissionSummary = Static<typeof SubmissionSummary>;

@@ -8,6 +8,7 @@ import { Enrolment, Program } from './enrolment.ts';
 import {
   CategoryCount,
   CountTotals,
+  DeliverySummary,
   FieldValue,
   FormCount,
   Handoff,
@@ -15,6 +16,7 @@ import {
   PrefilledForm,
   Submission,
   SubmissionInput,
+  SubmissionSummary,
   ValueSource,
   WriteCount,
 } from './form.ts';
@@ -22,7 +24,18 @@ import { ImportCounts, ImportRun, ImportStatus, Reject, RejectEntry } from './im
 import { Household, Person, PersonName, PersonStatus } from './person.ts';
 import { FormDefinition, TargetInfo } from './target.ts';
 import { TransferCertificate, TransferPerson } from './transfer-certificate.ts';
-import { ExtraForm, ExtraFormInput, Visit, VisitInput, VisitSubjects } from './visit.ts';
+import {
+  CloseVisitInput,
+  ExtraForm,
+  ExtraFormInput,
+  ProcedureProgress,
+  Visit,
+  VisitInput,
+  VisitProgress,
+  VisitStatus,
+  VisitSubjects,
+  VisitSummary,
+} from './visit.ts';
 
 /** Every schema with an `$id`, registered with Fastify so that routes and OpenAPI share them. */
 export const allSchemas: TSchema[] = [
@@ -45,11 +58,16 @@ export const allSchemas: TSchema[] = [
   Program,
   Enrolment,
   LifeEvent,
+  VisitStatus,
   VisitSubjects,
   VisitInput,
   ExtraFormInput,
   ExtraForm,
   Visit,
+  VisitSummary,
+  CloseVisitInput,
+  ProcedureProgress,
+  VisitProgress,
   Delivery,
   FieldCategory,
   FieldType,
@@ -64,6 +82,8 @@ export const allSchemas: TSchema[] = [
   WriteCount,
   SubmissionInput,
   Submission,
+  DeliverySummary,
+  SubmissionSummary,
   FormField,
   FormDefinition,
   TargetInfo,

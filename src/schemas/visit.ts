@@ -2,6 +2,25 @@ import { type Static, Type } from '@sinclair/typebox';
 import { LifeEvent } from '../procedures/rules.ts';
 import { HubDate } from './common.ts';
 
+export const VisitStatus = Type.Union(
+  [Type.Literal('open'), Type.Literal('completed'), Type.Literal('cancelled')],
+  { $id: 'VisitStatus' },
+);
+export type VisitStatus = Static<typeof VisitStatus>;
+
+/** The day, staff and status of a visit, as every visit answer carries them. */
+function visitState() {
+  return {
+    visitDate: Type.String({ format: 'date', description: 'the counter day (Japan) the visit was opened' }),
+    staffId: Type.Optional(Type.String({ description: 'who opened it (identity check)' })),
+    status: Type.Ref(VisitStatus),
+    closedAt: Type.Optional(Type.String({ format: 'date-time' })),
+    closedBy: Type.Optional(Type.String()),
+    closeReason: Type.Optional(Type.String({ description: 'why it was cancelled' })),
+    createdAt: Type.String({ format: 'date-time' }),
+  };
+}
+
 export const VisitSubjects = Type.Union(
   [
     Type.Object({ transferCertificateId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
@@ -106,8 +125,62 @@ export const Visit = Type.Object(
         relationship: Type.Object({ codes: Type.Array(Type.String()), label: Type.Optional(Type.String()) }),
       }),
     ),
-    createdAt: Type.String({ format: 'date-time' }),
+    ...visitState(),
   },
   { $id: 'Visit' },
 );
 export type Visit = Static<typeof Visit>;
+
+/** A visit in a list: no personal data, enough to find and resume it. */
+export const VisitSummary = Type.Object(
+  {
+    id: Type.String(),
+    lifeEvent: Type.Ref(LifeEvent),
+    referenceDate: Type.String({ format: 'date' }),
+    subjects: Type.Ref(VisitSubjects),
+    submissions: Type.Integer({ description: 'accepted forms so far' }),
+    ...visitState(),
+  },
+  { $id: 'VisitSummary' },
+);
+export type VisitSummary = Static<typeof VisitSummary>;
+
+export const CloseVisitInput = Type.Object(
+  {
+    status: Type.Union([Type.Literal('completed'), Type.Literal('cancelled')]),
+    by: Type.String({ minLength: 1, description: 'staff id' }),
+    reason: Type.Optional(
+      Type.String({ minLength: 1, description: 'required to cancel: why the visit ends without completing' }),
+    ),
+  },
+  { $id: 'CloseVisitInput', additionalProperties: false },
+);
+export type CloseVisitInput = Static<typeof CloseVisitInput>;
+
+/** One 手続ナビ procedure of a visit, and whether its form has been accepted. */
+export const ProcedureProgress = Type.Object(
+  {
+    procedureId: Type.Optional(Type.String({ description: 'absent for a form staff added' })),
+    title: Type.String(),
+    formId: Type.Optional(Type.String()),
+    persons: Type.Array(Type.String()),
+    due: Type.Optional(Type.Object({ date: Type.String({ format: 'date' }), note: Type.String() })),
+    state: Type.Union([Type.Literal('accepted'), Type.Literal('due'), Type.Literal('no-form')], {
+      description:
+        'accepted: its form was accepted; due: still to accept; no-form: done at a counter without a hub form',
+    }),
+    submissionIds: Type.Array(Type.String()),
+  },
+  { $id: 'ProcedureProgress' },
+);
+
+export const VisitProgress = Type.Object(
+  {
+    visitId: Type.String(),
+    status: Type.Ref(VisitStatus),
+    items: Type.Array(Type.Ref(ProcedureProgress)),
+    totals: Type.Object({ accepted: Type.Integer(), due: Type.Integer(), noForm: Type.Integer() }),
+  },
+  { $id: 'VisitProgress' },
+);
+export type VisitProgress = Static<typeof VisitProgress>;

@@ -105,6 +105,13 @@ export interface VisitsTable {
   life_event: string;
   reference_date: string;
   record: Json<VisitRecord>;
+  /** The counter day in Japan the visit was opened on. */
+  visit_date: Generated<string>;
+  staff_id: string | null;
+  status: Generated<'open' | 'completed' | 'cancelled'>;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  close_reason: string | null;
 }
 
 export interface FormSubmissionsTable {

@@ -9,6 +9,15 @@ export function todayInJapan(now = new Date()): string {
   return new Date(now.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
 }
 
+export interface VisitFilter {
+  date?: string;
+  staffId?: string;
+  status?: 'open' | 'completed' | 'cancelled';
+  lifeEvent?: string;
+  limit: number;
+  offset: number;
+}
+
 export function createVisitsRepository(db: Kysely<Database>) {
   return {
     async create(clientId: string, input: VisitInput, restrictedReason?: string): Promise<string> {
@@ -29,9 +38,57 @@ export function createVisitsRepository(db: Kysely<Database>) {
           life_event: input.lifeEvent,
           reference_date: input.referenceDate ?? todayInJapan(),
           record: JSON.stringify(record),
+          visit_date: todayInJapan(new Date(at)),
+          staff_id: input.identity.verifiedBy,
         })
         .execute();
       return id;
+    },
+    /** A client's visits, newest first, narrowed by counter day, staff, status and life event. */
+    async list(clientId: string, f: VisitFilter) {
+      let q = db.selectFrom('visits').where('client_id', '=', clientId);
+      if (f.date) q = q.where('visit_date', '=', f.date);
+      if (f.staffId) q = q.where('staff_id', '=', f.staffId);
+      if (f.status) q = q.where('status', '=', f.status);
+      if (f.lifeEvent) q = q.where('life_event', '=', f.lifeEvent);
+      const [{ total }] = (await q.select((eb) => eb.fn.countAll<string>().as('total')).execute()) as [
+        { total: string },
+      ];
+      const rows = await q
+        .selectAll('visits')
+        .select((eb) =>
+          eb
+            .selectFrom('form_submissions')
+            .whereRef('form_submissions.visit_id', '=', 'visits.id')
+            .select((e) => e.fn.countAll<string>().as('n'))
+            .as('submissions'),
+        )
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .limit(f.limit)
+        .offset(f.offset)
+        .execute();
+      return { rows, total: Number(total) };
+    },
+    /** Completes or cancels an open visit; a closed one is not changed again. */
+    async close(
+      id: string,
+      clientId: string,
+      status: 'completed' | 'cancelled',
+      by: string,
+      reason?: string,
+    ) {
+      const result = await db
+        .updateTable('visits')
+        .set({ status, closed_at: new Date(), closed_by: by, close_reason: reason ?? null })
+        .where('id', '=', id)
+        .where('client_id', '=', clientId)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) {
+        const row = await this.get(id, clientId);
+        throw new HubError('HUB_ERR_VISIT_CLOSED', { visitId: id, status: row.status });
+      }
     },
     /** Records a form staff add beyond the visit's procedures, with their reason. */
     async addExtraForm(id: string, clientId: string, extra: ExtraForm): Promise<ExtraForm[]> {

@@ -150,6 +150,8 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!key) throw new HubError('HUB_ERR_IDEMPOTENCY_REQUIRED');
       const { formId, values = {}, confirmedBy, signatures = [] } = request.body;
       const { row, context, procedures, forms } = await prefill(request, request.params.id, [formId]);
+      if (row.status !== 'open')
+        throw new HubError('HUB_ERR_VISIT_CLOSED', { visitId: row.id, status: row.status });
       const form = forms[0]!;
       const definition = mappings.forms.get(formId)!;
       const needed =

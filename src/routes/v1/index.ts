@@ -7,6 +7,7 @@ import { residentRoutes } from './residents.ts';
 import { submissionRoutes } from './submissions.ts';
 import { targetRoutes } from './targets.ts';
 import { transferCertificateRoutes } from './transfer-certificates.ts';
+import { visitDayRoutes } from './visit-day.ts';
 import { visitRoutes } from './visits.ts';
 
 /** Every `/v1` route; auth and the purpose rule come from the auth plugin's hooks. */
@@ -15,6 +16,7 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(residentRoutes);
   await app.register(transferCertificateRoutes);
   await app.register(visitRoutes);
+  await app.register(visitDayRoutes);
   await app.register(formRoutes);
   await app.register(submissionRoutes);
   await app.register(targetRoutes);

@@ -11,6 +11,7 @@ import {
   type Visit as VisitShape,
 } from '../../schemas/visit.ts';
 import { visitContext } from '../../visits/context.ts';
+import { visitState } from '../../visits/state.ts';
 import { problems, visitAudit } from '../common.ts';
 
 const ProcedureShape = Type.Object({
@@ -55,7 +56,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       birthDate: p.birthDate,
       relationship: p.relationship,
     })),
-    createdAt: new Date(row.created_at).toISOString(),
+    ...visitState(row),
   });
 
   app.post(
@@ -175,12 +176,15 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Add a form the 手続ナビ did not list (e.g. 後期 for a 転居), with the reason; it may then be submitted',
         params: Type.Object({ id: Type.String() }),
         body: Type.Ref(ExtraFormInput),
-        response: { 201: Type.Array(Type.Ref(ExtraForm)), ...problems(400, 401, 403, 404) },
+        response: { 201: Type.Array(Type.Ref(ExtraForm)), ...problems(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
       const { formId, reason, addedBy } = request.body;
       if (!app.hub.mappings.forms.has(formId)) throw new HubError('HUB_ERR_FORM_UNKNOWN', { formId });
+      const visit = await visits.get(request.params.id, request.client!.id);
+      if (visit.status !== 'open')
+        throw new HubError('HUB_ERR_VISIT_CLOSED', { visitId: visit.id, status: visit.status });
       const extra = { formId, reason, addedBy, at: new Date().toISOString() };
       const list = await visits.addExtraForm(request.params.id, request.client!.id, extra);
       await audit.record({
