@@ -122,6 +122,11 @@ export const errorCatalog = {
     title: 'Visit closed',
     detail: '来庁記録 {visitId} は {status} のため受付できません',
   },
+  HUB_ERR_ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    title: 'Origin not allowed',
+    detail: 'このクライアントはこのオリジン（{origin}）からは呼び出せません（HUB_API_KEYS の origins）',
+  },
   HUB_ERR_SIGNATURE_IMAGE: {
     status: 422,
     title: 'Signature image refused',

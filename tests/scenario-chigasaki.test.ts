@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { decodeBytes } from '../src/parsers/decode.ts';
-import { runChigasakiScenario, type ScenarioResult } from '../src/scenario/chigasaki.ts';
+import { formatScenario, runChigasakiScenario, type ScenarioResult } from '../src/scenario/chigasaki.ts';
 import { auth, keys, testApp } from './helpers/app.ts';
 
 describe('the 茅ヶ崎 family of six moving in, end to end through the HTTP API', () => {
@@ -40,6 +40,28 @@ describe('the 茅ヶ崎 family of six moving in, end to end through the HTTP API
     for (const row of result.rows) expect(row.after - row.signatures, `${row.group} ${row.category}`).toBe(0);
     const signaturesByGroup = result.rows.filter((r) => r.category === '氏名').map((r) => r.signatures);
     expect(signaturesByGroup).toEqual([1, 1, 1]);
+  });
+
+  it('prints 48 → 3 with a signature per form group and 48 → 1 with the consolidated application', () => {
+    expect(result.total).toMatchObject({ before: 48, after: 3 });
+    expect(result.consolidated).toEqual({ before: 48, after: 1, signatures: 1 });
+    expect(formatScenario(result)).toContain('まとめて申請書（署名1回）          48 → 1');
+  });
+
+  it('keeps one file per core system with the consolidated application', async () => {
+    const application = await get(`/v1/visits/${result.visitId}/consolidated`);
+    expect(application.signature).toMatchObject({ method: 'tablet', confirmedBy: 'staff-chigasaki-1' });
+    expect(application.sections.map((s: { formId: string }) => s.formId)).toEqual([
+      'juminidou',
+      'jidouteate',
+      'kodomoiryo',
+      'kouki',
+      'kaigo',
+    ]);
+    const targets = application.sections.flatMap(
+      (s: { handoff: { targets: string[] } }) => s.handoff.targets,
+    );
+    expect(new Set(targets).size).toBe(5);
   });
 
   it('lists the family’s procedures', () => {

@@ -24,6 +24,12 @@ export const ApiKey = Type.Object(
     id: Type.String({ minLength: 1 }),
     key: Type.String({ minLength: 16, description: 'secret' }),
     scopes: Type.Array(Scope),
+    origins: Type.Optional(
+      Type.Array(Type.String({ pattern: '^https?://[^/\\s]+$' }), {
+        description:
+          'browser origins this client calls from (CORS); none: no browser may call with this key',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -189,11 +189,16 @@ export function prefillForm(form: FormFile, input: PrefillInput): PrefilledForm 
 
 const zero = (): CategoryCount => ({ prefilled: 0, input: 0, signature: 0 });
 
+/** The signature group of every form signed on the consolidated application (まとめて申請書). */
+export const CONSOLIDATED_GROUP = 'consolidated';
+
 /**
  * What is left to write by hand, per form and in total, and the same with nothing prefilled.
- * A signature counts as a 氏名 entry; forms of one `signatureGroup` are signed once.
+ * A signature counts as a 氏名 entry; forms of one `signatureGroup` are signed once; with the
+ * consolidated application every form is signed once, together (the baseline stays per form).
  */
-export function writeCount(forms: PrefilledForm[]): WriteCount {
+export function writeCount(forms: PrefilledForm[], options: { consolidated?: boolean } = {}): WriteCount {
+  const consolidated = options.consolidated ?? false;
   const count = (blank: boolean) => {
     const signed = new Set<string>();
     const out: FormCount[] = [];
@@ -207,7 +212,7 @@ export function writeCount(forms: PrefilledForm[]): WriteCount {
       for (const field of form.fields) {
         const state: keyof CategoryCount = blank && field.state === 'prefilled' ? 'input' : field.state;
         if (state === 'signature') {
-          const group = form.signatureGroup ?? form.formId;
+          const group = consolidated && !blank ? CONSOLIDATED_GROUP : (form.signatureGroup ?? form.formId);
           const id = `${group}@${field.person ?? ''}`;
           if (signed.has(id)) continue;
           signed.add(id);
@@ -230,5 +235,5 @@ export function writeCount(forms: PrefilledForm[]): WriteCount {
     return { forms: out, total };
   };
   const after = count(false);
-  return { forms: after.forms, total: after.total, baseline: count(true) };
+  return { consolidated, forms: after.forms, total: after.total, baseline: count(true) };
 }

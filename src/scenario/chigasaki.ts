@@ -42,6 +42,8 @@ export interface ScenarioResult {
     measured: readonly [number, number];
   }[];
   total: { before: number; after: number; signatures: number };
+  /** The same forms signed once on the consolidated application (まとめて申請書). */
+  consolidated: { before: number; after: number; signatures: number };
 }
 
 type Fetch = (
@@ -121,10 +123,26 @@ export async function runChigasakiScenario(call: Fetch): Promise<ScenarioResult>
   await submit('kaigo', { certificateSubmitted: 'なし' });
 
   const forms = FORM_GROUPS.flatMap((g) => g.forms).join(',');
-  const count = (await ok(
-    'GET',
-    `/v1/visits/${visitId}/write-count?forms=${forms}`,
-  )) as unknown as WriteCount;
+  const countOf = async (consolidated: boolean) =>
+    (await ok(
+      'GET',
+      `/v1/visits/${visitId}/write-count?forms=${forms}&consolidated=${consolidated}`,
+    )) as unknown as WriteCount;
+  const count = await countOf(false);
+  // The same visit signed once on the consolidated application (まとめて申請書).
+  await ok('POST', `/v1/visits/${visitId}/consolidated`, {
+    confirmedBy: 'staff-chigasaki-1',
+    method: 'tablet',
+  });
+  const consolidatedCount = await countOf(true);
+  const consolidated = { before: 0, after: 0, signatures: 0 };
+  for (const [category] of CATEGORIES) {
+    const b = consolidatedCount.baseline.total.byCategory[category];
+    const a = consolidatedCount.total.byCategory[category];
+    consolidated.before += (b?.input ?? 0) + (b?.signature ?? 0);
+    consolidated.after += (a?.input ?? 0) + (a?.signature ?? 0);
+    consolidated.signatures += a?.signature ?? 0;
+  }
   const rows: ScenarioResult['rows'] = [];
   const total = { before: 0, after: 0, signatures: 0 };
   for (const g of FORM_GROUPS) {
@@ -152,7 +170,7 @@ export async function runChigasakiScenario(call: Fetch): Promise<ScenarioResult>
       total.signatures += signatures;
     }
   }
-  return { visitId, procedures, count, rows, total };
+  return { visitId, procedures, count, rows, total, consolidated };
 }
 
 /** The table, like the one 茅ヶ崎市 published: before → after per form group, with totals. */
@@ -171,6 +189,7 @@ export function formatScenario(r: ScenarioResult): string {
   lines.push(
     '',
     `合計                             ${r.total.before} → ${r.total.after}        (${r.total.signatures})        40 → 4`,
+    `まとめて申請書（署名1回）          ${r.consolidated.before} → ${r.consolidated.after}        (${r.consolidated.signatures})`,
   );
   return lines.join('\n');
 }

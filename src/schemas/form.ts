@@ -112,6 +112,9 @@ export const CountTotals = Type.Composite(
 
 export const WriteCount = Type.Object(
   {
+    consolidated: Type.Boolean({
+      description: 'counted with the consolidated application (まとめて申請書): one signature for every form',
+    }),
     forms: Type.Array(Type.Ref(FormCount)),
     total: Type.Ref(CountTotals),
     baseline: Type.Object({ forms: Type.Array(Type.Ref(FormCount)), total: Type.Ref(CountTotals) }),
@@ -141,6 +144,18 @@ export const SubmissionInput = Type.Object(
 );
 export type SubmissionInput = Static<typeof SubmissionInput>;
 
+export const SignatureImage = Type.Object(
+  {
+    bytes: Type.Integer(),
+    width: Type.Integer(),
+    height: Type.Integer(),
+    sha256: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'SignatureImage', description: 'the PNG kept with the submission (GET …/signature)' },
+);
+export type SignatureImage = Static<typeof SignatureImage>;
+
 export const Submission = Type.Object(
   {
     id: Type.String(),
@@ -151,6 +166,7 @@ export const Submission = Type.Object(
     signatures: Type.Array(SignatureMark),
     createdAt: Type.String({ format: 'date-time' }),
     handoff: Type.Ref(Handoff),
+    signatureImage: Type.Optional(Type.Ref(SignatureImage)),
     deliveries: Type.Array(Type.Ref(Delivery)),
   },
   { $id: 'Submission' },

@@ -3,6 +3,7 @@ import { FieldCategory, FieldType, FormField } from '../prefill/forms.ts';
 import { LifeEvent } from '../procedures/rules.ts';
 import { Address } from './address.ts';
 import { FieldProvenance, HubDate, Problem, Provenance } from './common.ts';
+import { ConsolidatedApplication, ConsolidatedSignature, ConsolidatedSignInput } from './consolidated.ts';
 import { Delivery } from './delivery.ts';
 import { Enrolment, Program } from './enrolment.ts';
 import {
@@ -12,6 +13,7 @@ import {
   FieldValue,
   FormCount,
   Handoff,
+  SignatureImage,
   PrefilledField,
   PrefilledForm,
   Submission,
@@ -81,10 +83,14 @@ export const allSchemas: TSchema[] = [
   CountTotals,
   WriteCount,
   SubmissionInput,
+  SignatureImage,
   Submission,
   DeliverySummary,
   SubmissionSummary,
   FormField,
   FormDefinition,
   TargetInfo,
+  ConsolidatedSignature,
+  ConsolidatedSignInput,
+  ConsolidatedApplication,
 ];

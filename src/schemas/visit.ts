@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { LifeEvent } from '../procedures/rules.ts';
 import { HubDate } from './common.ts';
+import type { ConsolidatedSignature } from './consolidated.ts';
 
 export const VisitStatus = Type.Union(
   [Type.Literal('open'), Type.Literal('completed'), Type.Literal('cancelled')],
@@ -94,6 +95,8 @@ export interface VisitRecord {
   consent: VisitInput['consent'] & { at: string };
   subjects: VisitSubjects;
   extraForms?: ExtraForm[];
+  /** The one signature of the consolidated application (まとめて申請書), once given. */
+  consolidated?: ConsolidatedSignature;
   /** An `admin` client's X-Restricted-Access reason at opening: the visit may show restricted persons. */
   restrictedReason?: string;
 }

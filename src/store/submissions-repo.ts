@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './types.ts';
 
@@ -6,6 +7,48 @@ type Counts = { pending: number; delivered: number; failed: number; dead: number
 /** Accepted submissions of a visit, each with its deliveries counted by status. */
 export function createSubmissionsRepository(db: Kysely<Database>) {
   return {
+    /** Keeps a signature image with a submission (a new one replaces the old). */
+    async saveSignature(submissionId: string, png: Buffer, size: { width: number; height: number }) {
+      const row = {
+        submission_id: submissionId,
+        png,
+        sha256: createHash('sha256').update(png).digest('hex'),
+        width: size.width,
+        height: size.height,
+        created_at: new Date(),
+      };
+      await db
+        .insertInto('submission_signatures')
+        .values(row)
+        .onConflict((oc) =>
+          oc.column('submission_id').doUpdateSet({
+            png: row.png,
+            sha256: row.sha256,
+            width: row.width,
+            height: row.height,
+            created_at: row.created_at,
+          }),
+        )
+        .execute();
+    },
+    async signature(submissionId: string) {
+      return db
+        .selectFrom('submission_signatures')
+        .selectAll()
+        .where('submission_id', '=', submissionId)
+        .executeTakeFirst();
+    },
+    /** The accepted values of a visit's submissions, oldest first. */
+    async valuesForVisit(visitId: string) {
+      const rows = await db
+        .selectFrom('form_submissions')
+        .select(['id', 'form_id', 'record'])
+        .where('visit_id', '=', visitId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({ id: r.id, formId: r.form_id, values: r.record.values }));
+    },
     async forVisit(visitId: string) {
       const rows = await db
         .selectFrom('form_submissions')

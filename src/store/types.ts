@@ -176,6 +176,15 @@ export interface SubmissionRecord {
   certificateNumber?: string;
 }
 
+export interface SubmissionSignaturesTable {
+  submission_id: string;
+  png: Buffer;
+  sha256: string;
+  width: number;
+  height: number;
+  created_at: Timestamp;
+}
+
 export interface IdempotencyKeysTable {
   client_id: string;
   key: string;
@@ -228,6 +237,7 @@ export interface Database {
   transfer_persons: TransferPersonsTable;
   enrolments: EnrolmentsTable;
   form_submissions: FormSubmissionsTable;
+  submission_signatures: SubmissionSignaturesTable;
   idempotency_keys: IdempotencyKeysTable;
   deliveries: DeliveriesTable;
   job_runs: JobRunsTable;

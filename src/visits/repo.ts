@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { HubError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import type { ConsolidatedSignature } from '../schemas/consolidated.ts';
 import type { ExtraForm, VisitInput, VisitRecord } from '../schemas/visit.ts';
 import type { Database } from '../store/types.ts';
 
@@ -89,6 +90,15 @@ export function createVisitsRepository(db: Kysely<Database>) {
         const row = await this.get(id, clientId);
         throw new HubError('HUB_ERR_VISIT_CLOSED', { visitId: id, status: row.status });
       }
+    },
+    /** Records the one signature of the consolidated application (まとめて申請書). */
+    async signConsolidated(id: string, clientId: string, signature: ConsolidatedSignature): Promise<void> {
+      const row = await this.get(id, clientId);
+      await db
+        .updateTable('visits')
+        .set({ record: JSON.stringify({ ...row.record, consolidated: signature }) })
+        .where('id', '=', id)
+        .execute();
     },
     /** Records a form staff add beyond the visit's procedures, with their reason. */
     async addExtraForm(id: string, clientId: string, extra: ExtraForm): Promise<ExtraForm[]> {

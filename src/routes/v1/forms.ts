@@ -14,6 +14,7 @@ import {
   writeCount,
 } from '../../prefill/prefill.ts';
 import { storedValue, validateValues } from '../../prefill/validate-values.ts';
+import { formPrintView } from '../../print/print-views.ts';
 import { evaluateProcedures } from '../../procedures/evaluate.ts';
 import {
   type FieldValue,
@@ -96,6 +97,38 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
+    '/visits/:id/forms/:formId/print',
+    {
+      config: { scope: 'visits:write' },
+      schema: {
+        tags: ['visits'],
+        operationId: 'printForm',
+        summary:
+          'A prefilled form as an A4 HTML page for the resident to check and sign (PDF: the browser’s print)',
+        params: Type.Object({ id: Type.String(), formId: Type.String() }),
+        produces: ['text/html'],
+        response: {
+          200: Type.String({ description: 'text/html; charset=utf-8' }),
+          ...problems(401, 403, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { row, context, forms } = await prefill(request, request.params.id, [request.params.formId]);
+      const form = forms[0]!;
+      await audit.record(
+        visitAudit(request, row.id, context.persons, 'visits.form.print', [
+          ...new Set(
+            form.fields.filter((f) => f.state === 'prefilled').map((f) => `${form.formId}.${f.key}`),
+          ),
+        ]),
+      );
+      const names = new Map(context.persons.map((p) => [p.id, p.name.full]));
+      return reply.type('text/html; charset=utf-8').send(formPrintView(form, names, row.reference_date));
+    },
+  );
+
+  app.get(
     '/visits/:id/write-count',
     {
       config: { scope: 'visits:write' },
@@ -107,6 +140,12 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object({
           forms: Type.Optional(
             Type.String({ description: 'comma-separated form ids; default: the forms the visit needs' }),
+          ),
+          consolidated: Type.Optional(
+            Type.Boolean({
+              description:
+                'count with the consolidated application (one signature for every form); default: whether the visit signed one',
+            }),
           ),
         }),
         response: {
@@ -120,8 +159,8 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ?.split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-      const { forms } = await prefill(request, request.params.id, ids);
-      return writeCount(forms);
+      const { row, forms } = await prefill(request, request.params.id, ids);
+      return writeCount(forms, { consolidated: request.query.consolidated ?? !!row.record.consolidated });
     },
   );
 

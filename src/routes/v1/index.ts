@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { consolidatedRoutes } from './consolidated.ts';
 import { formRoutes } from './forms.ts';
 import { importRoutes } from './imports.ts';
 import { jobRoutes } from './jobs.ts';
@@ -18,6 +19,7 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(visitRoutes);
   await app.register(visitDayRoutes);
   await app.register(formRoutes);
+  await app.register(consolidatedRoutes);
   await app.register(submissionRoutes);
   await app.register(targetRoutes);
   await app.register(jobRoutes);

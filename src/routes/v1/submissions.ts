@@ -5,6 +5,7 @@ import type { Selectable } from 'kysely';
 import { viewerOf } from '../../access/disclosure.ts';
 import { handoffOf } from '../../delivery/targets.ts';
 import { HubError } from '../../errors.ts';
+import { checkSignaturePng, MAX_SIGNATURE_BYTES } from '../../prefill/signature-image.ts';
 import { Submission } from '../../schemas/form.ts';
 import type { Database } from '../../store/types.ts';
 import { problems, visitAudit } from '../common.ts';
@@ -51,6 +52,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         `${s.form_id}:${Object.keys(s.record.values).length}`,
       ]),
     );
+    const image = await app.hub.submissions.signature(id);
     const deliveries = await db
       .selectFrom('deliveries')
       .selectAll()
@@ -66,6 +68,17 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       signatures: s.record.signatures ?? [],
       createdAt: new Date(s.created_at).toISOString(),
       handoff: handoffOf(app.hub.targets, app.hub.mappings.forms.get(s.form_id)!),
+      ...(image
+        ? {
+            signatureImage: {
+              bytes: image.png.length,
+              width: image.width,
+              height: image.height,
+              sha256: image.sha256,
+              createdAt: new Date(image.created_at).toISOString(),
+            },
+          }
+        : {}),
       deliveries: deliveries.map(deliveryView),
     };
   }
@@ -106,6 +119,56 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .where('status', 'in', ['failed', 'dead'])
         .execute();
       return reply.code(202).send(await load(request, request.params.id, 'submissions.read'));
+    },
+  );
+
+  app.addContentTypeParser(
+    'image/png',
+    { parseAs: 'buffer', bodyLimit: MAX_SIGNATURE_BYTES },
+    (_r, body, done) => done(null, body),
+  );
+
+  app.put(
+    '/submissions/:id/signature',
+    {
+      config: { scope: 'submissions:write' },
+      schema: {
+        tags: ['visits'],
+        operationId: 'putSubmissionSignature',
+        summary: `Keep the resident's signature image (PNG, at most ${MAX_SIGNATURE_BYTES / 1024} KiB) with a submission`,
+        params: Type.Object({ id: Type.String() }),
+        consumes: ['image/png'],
+        body: Type.Unknown({ description: 'the PNG bytes' }),
+        response: { 200: Type.Ref(Submission), ...problems(400, 401, 403, 404, 413, 415, 422) },
+      },
+    },
+    async (request) => {
+      await load(request, request.params.id, 'submissions.signature');
+      const png = request.body as Buffer;
+      const size = checkSignaturePng(png);
+      await app.hub.submissions.saveSignature(request.params.id, png, size);
+      return load(request, request.params.id, 'submissions.read');
+    },
+  );
+
+  app.get(
+    '/submissions/:id/signature',
+    {
+      config: { scope: 'submissions:write' },
+      schema: {
+        tags: ['visits'],
+        operationId: 'getSubmissionSignature',
+        summary: 'The signature image kept with a submission',
+        params: Type.Object({ id: Type.String() }),
+        produces: ['image/png'],
+        response: { 200: Type.Unknown({ description: 'image/png' }), ...problems(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await load(request, request.params.id, 'submissions.signature.read');
+      const image = await app.hub.submissions.signature(request.params.id);
+      if (!image) throw new HubError('HUB_ERR_NOT_FOUND', { what: '署名画像' });
+      return reply.type('image/png').send(Buffer.from(image.png));
     },
   );
 };

@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 /**
  * Visits over a day: the counter day, the staff member who opened the visit, and its status
  * (open, completed, cancelled with a reason), so a front end can list today's visits and
- * resume one.
+ * resume one. And the signature image (PNG) a submission may keep.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -23,9 +23,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('visits')
     .columns(['client_id', 'visit_date', 'created_at'])
     .execute();
+  await db.schema
+    .createTable('submission_signatures')
+    .addColumn('submission_id', 'text', (c) =>
+      c.primaryKey().references('form_submissions.id').onDelete('cascade'),
+    )
+    .addColumn('png', 'bytea', (c) => c.notNull())
+    .addColumn('sha256', 'text', (c) => c.notNull())
+    .addColumn('width', 'integer', (c) => c.notNull())
+    .addColumn('height', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('submission_signatures').execute();
   await db.schema.dropIndex('visits_client_day').execute();
   await db.schema
     .alterTable('visits')
