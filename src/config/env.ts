@@ -26,8 +26,7 @@ export const ApiKey = Type.Object(
     scopes: Type.Array(Scope),
     origins: Type.Optional(
       Type.Array(Type.String({ pattern: '^https?://[^/\\s]+$' }), {
-        description:
-          'browser origins this client calls from (CORS); none: no browser may call with this key',
+        description: 'browser origins this client calls from (CORS); none: no browser may call with this key',
       }),
     ),
   },
