@@ -18,6 +18,7 @@ import { authPlugin } from './plugins/auth.ts';
 import { corsPlugin } from './plugins/cors.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { healthRoutes } from './routes/health.ts';
+import { finishOpenApiDocument } from './routes/openapi-document.ts';
 import { v1Routes } from './routes/v1/index.ts';
 import { allSchemas } from './schemas/index.ts';
 import type { Adapter } from './sdk/adapter.ts';
@@ -166,6 +167,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       info: {
         title: 'madoguchi-hub',
         version: '1',
+        license: { name: 'MIT', identifier: 'MIT' },
         description:
           '書かないワンストップ窓口の連携ハブ: 基幹システムのデータを正準モデルで提供し、受付結果を各システムへ戻す。',
       },
@@ -178,6 +180,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         { name: 'operations', description: '運用' },
       ],
     },
+    transformObject: (documentObject) =>
+      finishOpenApiDocument(
+        ('openapiObject' in documentObject
+          ? documentObject.openapiObject
+          : documentObject.swaggerObject) as Record<string, unknown>,
+      ),
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) || `def-${i}` },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -2,7 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { FieldCategory, FieldType, FormField } from '../prefill/forms.ts';
 import { LifeEvent } from '../procedures/rules.ts';
 import { Address } from './address.ts';
-import { FieldProvenance, HubDate, Problem, Provenance } from './common.ts';
+import { ErrorCode, FieldProvenance, HubDate, Problem, Provenance } from './common.ts';
 import { ConsolidatedApplication, ConsolidatedSignature, ConsolidatedSignInput } from './consolidated.ts';
 import { Delivery } from './delivery.ts';
 import { Enrolment, Program } from './enrolment.ts';
@@ -44,6 +44,7 @@ export const allSchemas: TSchema[] = [
   HubDate,
   FieldProvenance,
   Provenance,
+  ErrorCode,
   Problem,
   Address,
   PersonName,
