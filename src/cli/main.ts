@@ -13,6 +13,7 @@ import { formatIssue } from '../mapping/yaml-file.ts';
 import { encodingFromName } from '../parsers/decode.ts';
 import { formatScenario, runChigasakiScenario } from '../scenario/chigasaki.ts';
 import { startServer } from '../server.ts';
+import { errorDocsText } from './error-docs.ts';
 import { openApiText, writeMappingSchemas } from './generate.ts';
 
 const usage = `madoguchi-hub <command>
@@ -181,6 +182,10 @@ async function openapiCommand(out: NodeJS.WritableStream): Promise<number> {
     out.write(`wrote ${path.relative(process.cwd(), file)}\n`);
     for (const f of await writeMappingSchemas(config.mappingsDir))
       out.write(`wrote ${path.relative(process.cwd(), f)}\n`);
+    const errors = path.join(projectRoot, 'docs', 'errors.md');
+    await mkdir(path.dirname(errors), { recursive: true });
+    await writeFile(errors, errorDocsText());
+    out.write(`wrote ${path.relative(process.cwd(), errors)}\n`);
   } finally {
     await app.close();
   }

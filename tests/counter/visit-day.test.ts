@@ -112,3 +112,24 @@ describe('visits over a counter day', () => {
     expect((await get(`/v1/visits/${visitId}`)).status).toBe('completed');
   });
 });
+
+describe('schema errors for staff', () => {
+  it('names the field and says what is wrong in Japanese, not the validator’s English', async () => {
+    const app = await testApp();
+    try {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/visits',
+        headers: auth(keys.admin),
+        payload: { lifeEvent: 'tennyu', consent: { given: true }, subjects: { householdId: '1' } },
+      });
+      expect(res.statusCode).toBe(400);
+      const body = res.json();
+      expect(body.detail).toContain('本文の内容が正しくありません');
+      expect(body.errors).toContainEqual({ field: 'identity', message: 'identity を指定してください（必須）' });
+      expect(JSON.stringify(body)).not.toMatch(/must /);
+    } finally {
+      await app.close();
+    }
+  });
+});
