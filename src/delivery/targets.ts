@@ -19,7 +19,7 @@ export interface Target {
 
 /**
  * The targets of the embedded default: every write adapter, each into its own folder under
- * the outbox (CONTRACT: `HUB_OUTBOX_DIR`, one folder per target).
+ * the outbox (README: `HUB_OUTBOX_DIR`, one folder per target).
  */
 export function defaultTargets(writers: readonly WriteAdapter[], outboxDir: string): Target[] {
   return writers.map((writer) => ({

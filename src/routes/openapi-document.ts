@@ -35,7 +35,7 @@ const BINARY_BODIES: Record<string, string[]> = {
   'PUT /v1/submissions/{id}/signature': ['image/png'],
 };
 
-/** Headers the auth plugin reads on every /v1 route (CONTRACT: purpose, staff, restricted access). */
+/** Headers the auth plugin reads on every /v1 route (README: purpose, staff, restricted access). */
 const V1_HEADERS = [
   { name: 'x-staff-id', description: 'the staff member at the counter; recorded in the audit' },
   { name: 'x-visit-id', description: 'a visit of this client: the purpose of a personal-data read' },
