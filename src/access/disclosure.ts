@@ -20,15 +20,15 @@ export interface Viewer {
 }
 
 /**
- * The viewer of a request that passed the auth plugin. A visit opened with a restricted-access
- * reason passes it on (`restrictedReason`) to the reads made under that visit.
+ * The viewer of a request that passed the auth plugin. Privilege is per request: a visit opened
+ * with a reason records it, and each later read of that visit must give one again.
  */
-export function viewerOf(request: FastifyRequest, restrictedReason?: string): Viewer {
+export function viewerOf(request: FastifyRequest): Viewer {
   const why = request.why ?? {};
   const header = request.headers['x-restricted-access'];
   const given =
     typeof header === 'string' && request.client?.scopes.has('admin') ? decodeText(header) : undefined;
-  const reason = restrictedReason ?? why.restrictedReason ?? given;
+  const reason = why.restrictedReason ?? given;
   return {
     client: request.client!,
     ...(why.visitId ? { visitId: why.visitId } : {}),
@@ -95,6 +95,15 @@ export function createDisclosure(repo: DisclosureRepository) {
     personSearch(viewer: Viewer): { excludeRestricted: boolean; excludeShielded: boolean } {
       const full = privileged(viewer);
       return { excludeRestricted: !full, excludeShielded: !full };
+    },
+
+    /**
+     * A visit opened with a restricted-access reason serves restricted persons: only a privileged
+     * viewer reads it again; to anyone else it is not found.
+     */
+    visit<V extends { record: { restrictedReason?: string } }>(viewer: Viewer, visit: V): V {
+      if (visit.record.restrictedReason && !privileged(viewer)) throw notFound('来庁記録');
+      return visit;
     },
 
     /** Persons as the viewer may see them; the hidden are left out. */

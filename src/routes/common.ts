@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
+import { viewerOf } from '../access/disclosure.ts';
 import { Problem } from '../schemas/common.ts';
 
 const problem = Type.Ref(Problem);
@@ -47,6 +48,7 @@ export function visitAudit(
   fields: string[],
   staffId?: string,
 ) {
+  const viewer = viewerOf(request);
   return {
     clientId: request.client!.id,
     ...(staffId
@@ -55,6 +57,7 @@ export function visitAudit(
         ? { staffId: String(request.headers['x-staff-id']) }
         : {}),
     visitId,
+    ...(viewer.restrictedReason ? { restrictedReason: viewer.restrictedReason } : {}),
     action,
     subjects: persons.map((p) => p.id),
     fields,

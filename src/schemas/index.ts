@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { FieldCategory, FieldType, FormField } from '../prefill/forms.ts';
 import { LifeEvent } from '../procedures/rules.ts';
 import { Address } from './address.ts';
+import { AuditChainLink, AuditProblem, AuditRecord, AuditVerification } from './audit.ts';
 import { ErrorCode, FieldProvenance, HubDate, Problem, Provenance } from './common.ts';
 import { ConsolidatedApplication, ConsolidatedSignature, ConsolidatedSignInput } from './consolidated.ts';
 import { Delivery } from './delivery.ts';
@@ -94,4 +95,8 @@ export const allSchemas: TSchema[] = [
   ConsolidatedSignature,
   ConsolidatedSignInput,
   ConsolidatedApplication,
+  AuditChainLink,
+  AuditRecord,
+  AuditProblem,
+  AuditVerification,
 ];

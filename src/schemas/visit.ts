@@ -97,7 +97,7 @@ export interface VisitRecord {
   extraForms?: ExtraForm[];
   /** The one signature of the consolidated application (まとめて申請書), once given. */
   consolidated?: ConsolidatedSignature;
-  /** An `admin` client's X-Restricted-Access reason at opening: the visit may show restricted persons. */
+  /** An `admin` client's X-Restricted-Access reason at opening: only privileged requests read the visit again. */
   restrictedReason?: string;
 }
 

@@ -78,9 +78,7 @@ export async function visitContext(
   visit: { life_event: string; reference_date: string; record: VisitRecord },
   viewer: Viewer,
 ): Promise<VisitContext> {
-  const reason = visit.record.restrictedReason;
-  const seen = async (rows: PersonRow[]) =>
-    deps.disclosure.visitRecords(reason ? { ...viewer, restrictedReason: reason } : viewer, rows);
+  const seen = async (rows: PersonRow[]) => deps.disclosure.visitRecords(viewer, rows);
   const subjects = visit.record.subjects;
   const persons: VisitPerson[] = [];
   let certificate: VisitContext['certificate'];

@@ -21,8 +21,9 @@ export const consolidatedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   async function build(request: FastifyRequest, visitId: string, action: string) {
-    const row = await visits.get(visitId, request.client!.id);
-    const context = await visitContext(deps, row, viewerOf(request, row.record.restrictedReason));
+    const viewer = viewerOf(request);
+    const row = app.hub.disclosure.visit(viewer, await visits.get(visitId, request.client!.id));
+    const context = await visitContext(deps, row, viewer);
     const application = consolidatedApplication({
       visitId: row.id,
       referenceDate: row.reference_date,

@@ -40,8 +40,9 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** Prefills the given forms (or every form the visit's procedures need) in one pass. */
   async function prefill(request: FastifyRequest, visitId: string, formIds?: string[]) {
-    const row = await visits.get(visitId, request.client!.id);
-    const context = await visitContext(deps, row, viewerOf(request));
+    const viewer = viewerOf(request);
+    const row = app.hub.disclosure.visit(viewer, await visits.get(visitId, request.client!.id));
+    const context = await visitContext(deps, row, viewer);
     const { procedures } = evaluateProcedures(mappings.procedureRules, context);
     const submitted = await db
       .selectFrom('form_submissions')

@@ -28,9 +28,9 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /**
    * The submission, only for the client whose visit it belongs to and only when the disclosure
-   * policy lets this request see its persons; the read is audited.
+   * policy lets this request see its persons; the read is audited as `action` when given.
    */
-  async function load(request: FastifyRequest, id: string, action: string) {
+  async function load(request: FastifyRequest, id: string, action?: string) {
     const clientId = request.client!.id;
     const s = await db
       .selectFrom('form_submissions as s')
@@ -41,17 +41,20 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .executeTakeFirst();
     if (!s) throw new HubError('HUB_ERR_NOT_FOUND', { what: '受付' });
     const persons = (s.record.persons ?? []).map((p) => ({ id: p.id }));
-    const visit = await app.hub.visits.get(s.visit_id, clientId);
+    const viewer = viewerOf(request);
+    app.hub.disclosure.visit(viewer, await app.hub.visits.get(s.visit_id, clientId));
     await app.hub.disclosure.submission(
-      viewerOf(request, visit.record.restrictedReason),
+      viewer,
       persons.map((p) => p.id),
       s,
     );
-    await app.hub.audit.record(
-      visitAudit(request, s.visit_id, persons, action, [
-        `${s.form_id}:${Object.keys(s.record.values).length}`,
-      ]),
-    );
+    if (action) {
+      await app.hub.audit.record(
+        visitAudit(request, s.visit_id, persons, action, [
+          `${s.form_id}:${Object.keys(s.record.values).length}`,
+        ]),
+      );
+    }
     const image = await app.hub.submissions.signature(id);
     const deliveries = await db
       .selectFrom('deliveries')
@@ -118,7 +121,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .where('submission_id', '=', request.params.id)
         .where('status', 'in', ['failed', 'dead'])
         .execute();
-      return reply.code(202).send(await load(request, request.params.id, 'submissions.read'));
+      return reply.code(202).send(await load(request, request.params.id));
     },
   );
 

@@ -34,8 +34,9 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   const load = async (request: Parameters<typeof viewerOf>[0], id: string) => {
-    const row = await visits.get(id, request.client!.id);
-    return { row, context: await visitContext(deps, row, viewerOf(request)) };
+    const viewer = viewerOf(request);
+    const row = disclosure.visit(viewer, await visits.get(id, request.client!.id));
+    return { row, context: await visitContext(deps, row, viewer) };
   };
   const shape = (
     row: Awaited<ReturnType<typeof visits.get>>,
