@@ -27,6 +27,7 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /v1/jobs/{name}/run': 'runJob',
   'GET /v1/adapters': 'listAdapters',
   'GET /v1/audit': 'listAudit',
+  'GET /v1/audit/verify': 'verifyAudit',
 };
 
 /** Request bodies that are bytes, not JSON: the media types each route takes. */

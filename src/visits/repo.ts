@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { HubError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { ConsolidatedSignature } from '../schemas/consolidated.ts';
@@ -15,6 +15,8 @@ export interface VisitFilter {
   staffId?: string;
   status?: 'open' | 'completed' | 'cancelled';
   lifeEvent?: string;
+  /** Include visits opened with a restricted-access reason (only for a privileged viewer). */
+  withRestricted: boolean;
   limit: number;
   offset: number;
 }
@@ -52,6 +54,8 @@ export function createVisitsRepository(db: Kysely<Database>) {
       if (f.staffId) q = q.where('staff_id', '=', f.staffId);
       if (f.status) q = q.where('status', '=', f.status);
       if (f.lifeEvent) q = q.where('life_event', '=', f.lifeEvent);
+      // A visit opened with a restricted-access reason is seen only by privileged requests.
+      if (!f.withRestricted) q = q.where(sql<string | null>`record->>'restrictedReason'`, 'is', null);
       const [{ total }] = (await q.select((eb) => eb.fn.countAll<string>().as('total')).execute()) as [
         { total: string },
       ];

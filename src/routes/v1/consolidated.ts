@@ -76,7 +76,10 @@ export const consolidatedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const row = await visits.get(request.params.id, request.client!.id);
+      const row = app.hub.disclosure.visit(
+        viewerOf(request),
+        await visits.get(request.params.id, request.client!.id),
+      );
       if (row.status !== 'open')
         throw new HubError('HUB_ERR_VISIT_CLOSED', { visitId: row.id, status: row.status });
       const accepted = await submissions.valuesForVisit(row.id);

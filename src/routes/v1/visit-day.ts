@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { viewerOf } from '../../access/disclosure.ts';
+import { privileged, viewerOf } from '../../access/disclosure.ts';
 import { handoffOf } from '../../delivery/targets.ts';
 import { HubError } from '../../errors.ts';
 import { evaluateProcedures } from '../../procedures/evaluate.ts';
@@ -40,7 +40,13 @@ export const visitDayRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { limit = 50, offset = 0, ...filter } = request.query;
-      const { rows, total } = await visits.list(request.client!.id, { ...filter, limit, offset });
+      const withRestricted = privileged(viewerOf(request));
+      const { rows, total } = await visits.list(request.client!.id, {
+        ...filter,
+        withRestricted,
+        limit,
+        offset,
+      });
       return {
         items: rows.map((row) => ({
           id: row.id,
@@ -76,6 +82,7 @@ export const visitDayRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { message: '来庁を取り消すには理由（reason）を入力してください' },
           [{ field: 'reason', message: '取消の理由を入力してください' }],
         );
+      app.hub.disclosure.visit(viewerOf(request), await visits.get(request.params.id, request.client!.id));
       await visits.close(request.params.id, request.client!.id, body.status, body.by, body.reason);
       const row = await visits.get(request.params.id, request.client!.id);
       const list = await submissions.forVisit(row.id);
@@ -116,7 +123,10 @@ export const visitDayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const row = await visits.get(request.params.id, request.client!.id);
+      const row = app.hub.disclosure.visit(
+        viewerOf(request),
+        await visits.get(request.params.id, request.client!.id),
+      );
       const items = (await submissions.forVisit(row.id)).map((s) => {
         const handoff = handoffOf(targets, mappings.forms.get(s.formId)!);
         const d = s.deliveries;
@@ -157,7 +167,10 @@ export const visitDayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const row = await visits.get(request.params.id, request.client!.id);
+      const row = app.hub.disclosure.visit(
+        viewerOf(request),
+        await visits.get(request.params.id, request.client!.id),
+      );
       const context = await visitContext(
         {
           db: app.hub.store.db,

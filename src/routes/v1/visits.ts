@@ -183,7 +183,10 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { formId, reason, addedBy } = request.body;
       if (!app.hub.mappings.forms.has(formId)) throw new HubError('HUB_ERR_FORM_UNKNOWN', { formId });
-      const visit = await visits.get(request.params.id, request.client!.id);
+      const visit = disclosure.visit(
+        viewerOf(request),
+        await visits.get(request.params.id, request.client!.id),
+      );
       if (visit.status !== 'open')
         throw new HubError('HUB_ERR_VISIT_CLOSED', { visitId: visit.id, status: visit.status });
       const extra = { formId, reason, addedBy, at: new Date().toISOString() };
