@@ -187,3 +187,28 @@ export const VisitProgress = Type.Object(
   { $id: 'VisitProgress' },
 );
 export type VisitProgress = Static<typeof VisitProgress>;
+
+/** One procedure 手続ナビ says the visit needs, with the reason for staff. */
+export const Procedure = Type.Object(
+  {
+    id: Type.String(),
+    formId: Type.Optional(Type.String()),
+    title: Type.String(),
+    reason: Type.String(),
+    persons: Type.Array(Type.String()),
+    due: Type.Optional(Type.Object({ date: Type.String({ format: 'date' }), note: Type.String() })),
+    notes: Type.Optional(Type.Array(Type.String())),
+  },
+  { $id: 'Procedure' },
+);
+
+export const VisitProcedures = Type.Object(
+  {
+    items: Type.Array(Type.Ref(Procedure)),
+    total: Type.Integer(),
+    review: Type.Array(Type.Object({ personId: Type.String(), rule: Type.String(), reason: Type.String() }), {
+      description: 'rules that could not be decided (e.g. a 不詳 birth date): ask, do not guess',
+    }),
+  },
+  { $id: 'VisitProcedures' },
+);
