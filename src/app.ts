@@ -191,13 +191,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(authPlugin, {
     apiKeys: config.apiKeys,
-    visitBelongsTo: async (visitId, clientId) =>
-      !!(await store.db
-        .selectFrom('visits')
-        .select('id')
-        .where('id', '=', visitId)
-        .where('client_id', '=', clientId)
-        .executeTakeFirst()),
+    visitBelongsTo: (visitId, clientId) => hub.visits.belongsTo(visitId, clientId),
   });
   await app.register(corsPlugin, { apiKeys: config.apiKeys });
   app.addHook('onResponse', async (request, reply) => {

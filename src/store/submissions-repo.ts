@@ -7,6 +7,34 @@ type Counts = { pending: number; delivered: number; failed: number; dead: number
 /** Accepted submissions of a visit, each with its deliveries counted by status. */
 export function createSubmissionsRepository(db: Kysely<Database>) {
   return {
+    /** A submission, only when its visit belongs to the client. */
+    async getForClient(id: string, clientId: string) {
+      return db
+        .selectFrom('form_submissions as s')
+        .innerJoin('visits as v', 'v.id', 's.visit_id')
+        .selectAll('s')
+        .where('s.id', '=', id)
+        .where('v.client_id', '=', clientId)
+        .executeTakeFirst();
+    },
+    /** A submission's deliveries, by target. */
+    async deliveries(id: string) {
+      return db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('submission_id', '=', id)
+        .orderBy('target')
+        .execute();
+    },
+    /** Puts a submission's failed and dead deliveries back in the outbox, due now. */
+    async requeue(id: string) {
+      await db
+        .updateTable('deliveries')
+        .set({ status: 'pending', attempts: 0, next_attempt_at: new Date(), claimed_until: null })
+        .where('submission_id', '=', id)
+        .where('status', 'in', ['failed', 'dead'])
+        .execute();
+    },
     /** Keeps a signature image with a submission (a new one replaces the old). */
     async saveSignature(submissionId: string, png: Buffer, size: { width: number; height: number }) {
       const row = {

@@ -115,6 +115,16 @@ export function createVisitsRepository(db: Kysely<Database>) {
         .execute();
       return extraForms;
     },
+    /** Whether a visit id is one of the client's visits. */
+    async belongsTo(id: string, clientId: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('visits')
+        .select('id')
+        .where('id', '=', id)
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      return !!row;
+    },
     /** The visit, only for the client that opened it (another client's visit is not found). */
     async get(id: string, clientId: string) {
       const row = await db

@@ -126,7 +126,10 @@ describe('schema errors for staff', () => {
       expect(res.statusCode).toBe(400);
       const body = res.json();
       expect(body.detail).toContain('本文の内容が正しくありません');
-      expect(body.errors).toContainEqual({ field: 'identity', message: 'identity を指定してください（必須）' });
+      expect(body.errors).toContainEqual({
+        field: 'identity',
+        message: 'identity を指定してください（必須）',
+      });
       expect(JSON.stringify(body)).not.toMatch(/must /);
     } finally {
       await app.close();

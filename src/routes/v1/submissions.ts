@@ -1,91 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import type { Selectable } from 'kysely';
-import { viewerOf } from '../../access/disclosure.ts';
-import { handoffOf } from '../../delivery/targets.ts';
-import { HubError } from '../../errors.ts';
-import { checkSignaturePng, MAX_SIGNATURE_BYTES } from '../../prefill/signature-image.ts';
+import { attachSignature, readSubmission, redeliver, signatureImage } from '../../counter/submissions.ts';
+import { MAX_SIGNATURE_BYTES } from '../../prefill/signature-image.ts';
 import { Submission } from '../../schemas/form.ts';
-import type { Database } from '../../store/types.ts';
-import { problems, visitAudit } from '../common.ts';
+import { actorOf, problems } from '../common.ts';
 
-function deliveryView(d: Selectable<Database['deliveries']>) {
-  return {
-    id: d.id,
-    target: d.target,
-    status: d.status,
-    attempts: d.attempts,
-    ...(d.last_error ? { lastError: d.last_error } : {}),
-    ...(d.status === 'failed' ? { nextAttemptAt: new Date(d.next_attempt_at).toISOString() } : {}),
-    ...(d.delivered_at ? { deliveredAt: new Date(d.delivered_at).toISOString() } : {}),
-    ...(d.artifact ? { artifact: d.artifact } : {}),
-  };
-}
-
+/** A submission, its redelivery and its signature image: faces over src/counter. */
 export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const db = app.hub.store.db;
-
-  /**
-   * The submission, only for the client whose visit it belongs to and only when the disclosure
-   * policy lets this request see its persons; the read is audited as `action` when given.
-   */
-  async function load(request: FastifyRequest, id: string, action?: string) {
-    const clientId = request.client!.id;
-    const s = await db
-      .selectFrom('form_submissions as s')
-      .innerJoin('visits as v', 'v.id', 's.visit_id')
-      .selectAll('s')
-      .where('s.id', '=', id)
-      .where('v.client_id', '=', clientId)
-      .executeTakeFirst();
-    if (!s) throw new HubError('HUB_ERR_NOT_FOUND', { what: '受付' });
-    const persons = (s.record.persons ?? []).map((p) => ({ id: p.id }));
-    const viewer = viewerOf(request);
-    app.hub.disclosure.visit(viewer, await app.hub.visits.get(s.visit_id, clientId));
-    await app.hub.disclosure.submission(
-      viewer,
-      persons.map((p) => p.id),
-      s,
-    );
-    if (action) {
-      await app.hub.audit.record(
-        visitAudit(request, s.visit_id, persons, action, [
-          `${s.form_id}:${Object.keys(s.record.values).length}`,
-        ]),
-      );
-    }
-    const image = await app.hub.submissions.signature(id);
-    const deliveries = await db
-      .selectFrom('deliveries')
-      .selectAll()
-      .where('submission_id', '=', id)
-      .orderBy('target')
-      .execute();
-    return {
-      id: s.id,
-      visitId: s.visit_id,
-      formId: s.form_id,
-      values: s.record.values,
-      ...(s.record.confirmedBy ? { confirmedBy: s.record.confirmedBy } : {}),
-      signatures: s.record.signatures ?? [],
-      createdAt: new Date(s.created_at).toISOString(),
-      handoff: handoffOf(app.hub.targets, app.hub.mappings.forms.get(s.form_id)!),
-      ...(image
-        ? {
-            signatureImage: {
-              bytes: image.png.length,
-              width: image.width,
-              height: image.height,
-              sha256: image.sha256,
-              createdAt: new Date(image.created_at).toISOString(),
-            },
-          }
-        : {}),
-      deliveries: deliveries.map(deliveryView),
-    };
-  }
-
   app.get(
     '/submissions/:id',
     {
@@ -98,7 +19,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref(Submission), ...problems(401, 403, 404) },
       },
     },
-    async (request) => load(request, request.params.id, 'submissions.read'),
+    async (request) => readSubmission(app.hub, actorOf(request), request.params.id, 'submissions.read'),
   );
 
   app.post(
@@ -113,16 +34,8 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 202: Type.Ref(Submission), ...problems(401, 403, 404) },
       },
     },
-    async (request, reply) => {
-      await load(request, request.params.id, 'submissions.redeliver');
-      await db
-        .updateTable('deliveries')
-        .set({ status: 'pending', attempts: 0, next_attempt_at: new Date(), claimed_until: null })
-        .where('submission_id', '=', request.params.id)
-        .where('status', 'in', ['failed', 'dead'])
-        .execute();
-      return reply.code(202).send(await load(request, request.params.id));
-    },
+    async (request, reply) =>
+      reply.code(202).send(await redeliver(app.hub, actorOf(request), request.params.id)),
   );
 
   app.addContentTypeParser(
@@ -145,13 +58,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref(Submission), ...problems(400, 401, 403, 404, 413, 415, 422) },
       },
     },
-    async (request) => {
-      await load(request, request.params.id, 'submissions.signature');
-      const png = request.body as Buffer;
-      const size = checkSignaturePng(png);
-      await app.hub.submissions.saveSignature(request.params.id, png, size);
-      return load(request, request.params.id, 'submissions.read');
-    },
+    async (request) => attachSignature(app.hub, actorOf(request), request.params.id, request.body as Buffer),
   );
 
   app.get(
@@ -167,11 +74,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Unknown({ description: 'image/png' }), ...problems(401, 403, 404) },
       },
     },
-    async (request, reply) => {
-      await load(request, request.params.id, 'submissions.signature.read');
-      const image = await app.hub.submissions.signature(request.params.id);
-      if (!image) throw new HubError('HUB_ERR_NOT_FOUND', { what: '署名画像' });
-      return reply.type('image/png').send(Buffer.from(image.png));
-    },
+    async (request, reply) =>
+      reply.type('image/png').send(await signatureImage(app.hub, actorOf(request), request.params.id)),
   );
 };
