@@ -3,7 +3,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { decodeBytes } from '../src/parsers/decode.ts';
-import { formatScenario, runChigasakiScenario, type ScenarioResult } from '../src/scenario/chigasaki.ts';
+import {
+  directPort,
+  formatScenario,
+  httpPort,
+  runChigasakiScenario,
+  type ScenarioResult,
+} from '../src/scenario/chigasaki.ts';
 import { auth, keys, testApp } from './helpers/app.ts';
 
 describe('the 茅ヶ崎 family of six moving in, end to end through the HTTP API', () => {
@@ -14,22 +20,24 @@ describe('the 茅ヶ崎 family of six moving in, end to end through the HTTP API
 
   beforeAll(async () => {
     app = await testApp();
-    result = await runChigasakiScenario(async (method, url, body, headers = {}) => {
-      const isBytes = body instanceof Uint8Array;
-      const res = await app.inject({
-        method: method as 'GET' | 'POST',
-        url,
-        headers: {
-          ...auth(keys.admin),
-          ...(body !== undefined && !isBytes ? { 'content-type': 'application/json' } : {}),
-          ...headers,
-        },
-        ...(body !== undefined
-          ? { payload: isBytes ? Buffer.from(body) : (body as Record<string, unknown>) }
-          : {}),
-      });
-      return { status: res.statusCode, json: res.json() };
-    });
+    result = await runChigasakiScenario(
+      httpPort(async (method, url, body, headers = {}) => {
+        const isBytes = body instanceof Uint8Array;
+        const res = await app.inject({
+          method: method as 'GET' | 'POST',
+          url,
+          headers: {
+            ...auth(keys.admin),
+            ...(body !== undefined && !isBytes ? { 'content-type': 'application/json' } : {}),
+            ...headers,
+          },
+          ...(body !== undefined
+            ? { payload: isBytes ? Buffer.from(body) : (body as Record<string, unknown>) }
+            : {}),
+        });
+        return { status: res.statusCode, json: res.json() };
+      }),
+    );
   });
   afterAll(async () => app.close());
 
@@ -141,5 +149,29 @@ describe('the 茅ヶ崎 family of six moving in, end to end through the HTTP API
     });
     expect(res.statusCode).toBe(404);
     expect(res.json().code).toBe('HUB_ERR_FORM_UNKNOWN');
+  });
+});
+
+describe('the 茅ヶ崎 scenario without HTTP, through the use cases', () => {
+  it('gives the same counts: 48 → 3 per form group, 48 → 1 with the consolidated application', async () => {
+    const app = await testApp();
+    try {
+      const client = { id: keys.admin.id, scopes: new Set(['admin'] as const) };
+      const result = await runChigasakiScenario(
+        directPort(app.hub, { viewer: { client, purpose: '転入届の受付' }, staffId: 'staff-chigasaki-1' }),
+      );
+      expect(result.total).toMatchObject({ before: 48, after: 3 });
+      expect(result.consolidated).toEqual({ before: 48, after: 1, signatures: 1 });
+      const submissions = await app.hub.submissions.forVisit(result.visitId);
+      expect(submissions.map((s) => s.formId)).toEqual([
+        'juminidou',
+        'jidouteate',
+        'kodomoiryo',
+        'kouki',
+        'kaigo',
+      ]);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -74,7 +74,8 @@ export function finishOpenApiDocument<T extends Json>(doc: T): T {
       if (!op) continue;
       const key = `${method.toUpperCase()} ${path}`;
       op.operationId ??= OPERATION_IDS[key];
-      const params = (op.parameters ??= []);
+      op.parameters ??= [];
+      const params = op.parameters;
       for (const p of params) {
         if (p.in === 'query' && p.schema && 'default' in p.schema) p.required = false;
         if (p.in === 'header' && p.name === 'idempotency-key') p.required = true;
