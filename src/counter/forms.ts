@@ -5,8 +5,14 @@ import { newId } from '../ids.ts';
 import { type AcceptedForm, prefillForm, valueKey, writeCount } from '../prefill/prefill.ts';
 import { storedValue, validateValues } from '../prefill/validate-values.ts';
 import { evaluateProcedures } from '../procedures/evaluate.ts';
-import type { FieldValue, PrefilledForm, Submission, SubmissionInput, WriteCount } from '../schemas/form.ts';
-import type { SubmissionRecord } from '../store/types.ts';
+import type {
+  FieldValue,
+  PrefilledForm,
+  Submission,
+  SubmissionInput,
+  SubmissionRecord,
+  WriteCount,
+} from '../schemas/form.ts';
 import { type Actor, type CounterDeps, loadContext, loadVisit, visitAuditEntry } from './actor.ts';
 
 /**

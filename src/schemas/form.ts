@@ -200,3 +200,26 @@ export const SubmissionSummary = Type.Object(
   { $id: 'SubmissionSummary' },
 );
 export type SubmissionSummary = Static<typeof SubmissionSummary>;
+
+/**
+ * An accepted submission as it is stored and as write adapters receive it: the confirmed values,
+ * who confirmed them, the signatures, and the visit's persons (with the 個人番号 the register or
+ * the 転出証明書 holds, for the 住記 file only; never part of an answer).
+ */
+export const SubmissionRecord = Type.Object(
+  {
+    values: Type.Record(Type.String(), Type.Ref(FieldValue)),
+    confirmedBy: Type.Optional(Type.String()),
+    signatures: Type.Optional(Type.Array(SignatureMark)),
+    persons: Type.Optional(
+      Type.Array(
+        Type.Object({ id: Type.String(), order: Type.Integer(), myNumber: Type.Optional(Type.String()) }),
+      ),
+    ),
+    lifeEvent: Type.Optional(Type.String()),
+    referenceDate: Type.Optional(Type.String()),
+    certificateNumber: Type.Optional(Type.String()),
+  },
+  { $id: 'SubmissionRecord' },
+);
+export type SubmissionRecord = Static<typeof SubmissionRecord>;

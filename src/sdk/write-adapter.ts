@@ -3,7 +3,7 @@ import { encodeCp932, type GaijiReverse } from '../parsers/encode.ts';
 import type { FormFile } from '../prefill/forms.ts';
 import { valueKey } from '../prefill/prefill.ts';
 import type { HubDate } from '../schemas/common.ts';
-import type { SubmissionRecord } from '../store/types.ts';
+import type { SubmissionRecord } from '../schemas/form.ts';
 
 /** One accepted submission as a write adapter receives it. */
 export interface SubmissionToWrite {

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { FieldProvenance, Provenance } from '../schemas/common.ts';
 import type { EnrolmentRecord } from '../schemas/enrolment.ts';
-import type { FieldValue } from '../schemas/form.ts';
+import type { SubmissionRecord } from '../schemas/form.ts';
 import type { ImportCounts, RejectEntry } from '../schemas/import-run.ts';
 import type { PersonRecord } from '../schemas/person.ts';
 import type { TransferPersonRecord } from '../schemas/transfer-certificate.ts';
@@ -173,19 +173,7 @@ export interface EnrolmentsTable {
   updated_at: Timestamp;
 }
 
-export interface SubmissionRecord {
-  values: Record<string, FieldValue>;
-  confirmedBy?: string;
-  signatures?: { key: string; method: 'tablet' | 'paper' }[];
-  /**
-   * The visit's persons in order, as the form repeated them, with the 個人番号 the register or
-   * the 転出証明書 holds (for the 住記 file only; never part of an answer).
-   */
-  persons?: { id: string; order: number; myNumber?: string }[];
-  lifeEvent?: string;
-  referenceDate?: string;
-  certificateNumber?: string;
-}
+export type { SubmissionRecord };
 
 export interface SubmissionSignaturesTable {
   submission_id: string;
