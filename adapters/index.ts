@@ -23,6 +23,7 @@ export const adapters: readonly Adapter[] = [
 import { defineFormCsvWriter, type WriteAdapter } from '../src/sdk/write-adapter.ts';
 import jidouTeateSeikyuCsv from './jidou-teate-seikyu-csv/adapter.ts';
 import jukiIdouCsv from './juki-idou-csv/adapter.ts';
+import kaigoTodokeCsv from './kaigo-todoke-csv/adapter.ts';
 
 /** Every write adapter (core-system import formats of accepted submissions). */
 export const writers: readonly WriteAdapter[] = [
@@ -46,4 +47,5 @@ export const writers: readonly WriteAdapter[] = [
     form: 'kokuho',
     encoding: 'utf-8-bom',
   }),
+  kaigoTodokeCsv,
 ];

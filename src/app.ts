@@ -10,7 +10,7 @@ import type { Config } from './config/env.ts';
 import { loadHubConfig } from './config/hub-config.ts';
 import { registerConsole } from './console/console-plugin.ts';
 import { createDispatcher, type Dispatcher } from './delivery/dispatcher.ts';
-import { defaultTargets, type Target } from './delivery/targets.ts';
+import { defaultTargets, handoffOf, type Target } from './delivery/targets.ts';
 import { HubError } from './errors.ts';
 import { type ImportOptions, type ImportSource, type IngestDeps, runImport } from './ingest/run-import.ts';
 import { createJobs, type Jobs } from './jobs/runner.ts';
@@ -19,9 +19,11 @@ import { type MappingCatalog, requireMappingCatalog } from './mapping/catalog.ts
 import { createMetrics, type Metrics } from './metrics.ts';
 import { reportImport } from './operations/import-signals.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { corsPlugin } from './plugins/cors.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { hardeningPlugin } from './plugins/hardening.ts';
 import { healthRoutes } from './routes/health.ts';
+import { finishOpenApiDocument } from './routes/openapi-document.ts';
 import { v1Routes } from './routes/v1/index.ts';
 import { newLocalKey } from './runtime/local-server.ts';
 import { createStaging, type Staging } from './runtime/staging.ts';
@@ -36,6 +38,7 @@ import { createDisclosureRepository } from './store/disclosure-repo.ts';
 import { createEnrolmentsRepository, type EnrolmentsRepository } from './store/enrolments-repo.ts';
 import { createImportsRepository, type ImportsRepository } from './store/imports-repo.ts';
 import { createPersonsRepository, type PersonsRepository } from './store/persons-repo.ts';
+import { createSubmissionsRepository, type SubmissionsRepository } from './store/submissions-repo.ts';
 import { createVisitsRepository, type VisitsRepository } from './visits/repo.ts';
 
 export interface Hub {
@@ -47,6 +50,7 @@ export interface Hub {
   certificates: CertificatesRepository;
   enrolments: EnrolmentsRepository;
   visits: VisitsRepository;
+  submissions: SubmissionsRepository;
   targets: Target[];
   /** This process's staging folder (spooled uploads, inbound copies). */
   staging: Staging;
@@ -140,6 +144,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ...(o?.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
     };
   });
+  // Every form says where it goes: a target that imports it, or paper (refused at start otherwise).
+  for (const form of mappings.forms.values()) handoffOf(targets, form);
   const dispatcher = createDispatcher({
     db: store.db,
     targets,
@@ -169,6 +175,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     certificates: createCertificatesRepository(store.db),
     enrolments: createEnrolmentsRepository(store.db),
     visits: createVisitsRepository(store.db),
+    submissions: createSubmissionsRepository(store.db),
     targets,
     staging,
     dispatcher,
@@ -211,6 +218,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       info: {
         title: 'madoguchi-hub',
         version: '1',
+        license: { name: 'MIT', identifier: 'MIT' },
         description:
           '書かないワンストップ窓口の連携ハブ: 基幹システムのデータを正準モデルで提供し、受付結果を各システムへ戻す。',
       },
@@ -223,6 +231,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         { name: 'operations', description: '運用' },
       ],
     },
+    transformObject: (documentObject) =>
+      finishOpenApiDocument(
+        ('openapiObject' in documentObject
+          ? documentObject.openapiObject
+          : documentObject.swaggerObject) as Record<string, unknown>,
+      ),
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) || `def-${i}` },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -230,14 +244,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     apiKeys: config.apiKeys,
     ...(config.apiKeysFile ? { apiKeysFile: config.apiKeysFile } : {}),
     fixedKeys: localKeys,
-    visitBelongsTo: async (visitId, clientId) =>
-      !!(await store.db
-        .selectFrom('visits')
-        .select('id')
-        .where('id', '=', visitId)
-        .where('client_id', '=', clientId)
-        .executeTakeFirst()),
+    visitBelongsTo: (visitId, clientId) => hub.visits.belongsTo(visitId, clientId),
   });
+  await app.register(corsPlugin, { apiKeys: config.apiKeys });
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequests.inc({
       method: request.method,

@@ -84,6 +84,71 @@ export const errorCatalog = {
     detail: '内部エラーが発生しました（{requestId}）',
   },
 
+  // The counter wing: form contract, visits, signatures.
+  HUB_ERR_FORM_VALUES: {
+    status: 422,
+    title: 'Form values invalid',
+    detail: '申請書 {formId} の入力に誤りが {count} 件あります（errors に項目ごとの内容）',
+  },
+  HUB_ERR_FIELD_UNKNOWN: {
+    status: 422,
+    title: 'Unknown field',
+    detail: '申請書 {formId} に項目 {field} はありません',
+  },
+  HUB_ERR_FIELD_REQUIRED: {
+    status: 422,
+    title: 'Field required',
+    detail: '{label} を入力してください（必須）',
+  },
+  HUB_ERR_FIELD_TYPE: { status: 422, title: 'Field not text', detail: '{label} は文字で入力してください' },
+  HUB_ERR_FIELD_DATE: {
+    status: 422,
+    title: 'Field not a date',
+    detail: '{label} は存在する日付（例 2026-04-01）で入力してください',
+  },
+  HUB_ERR_FIELD_CHOICE: {
+    status: 422,
+    title: 'Field not a choice',
+    detail: '{label} は {choices} のいずれかを選んでください',
+  },
+  HUB_ERR_FIELD_FORMAT: {
+    status: 422,
+    title: 'Field format',
+    detail: '{label} の形式が正しくありません（{expected}）',
+  },
+  HUB_ERR_FIELD_LENGTH: {
+    status: 422,
+    title: 'Field length',
+    detail: '{label} は {limit} で入力してください（いま {length} 文字）',
+  },
+  HUB_ERR_FIELD_CP932: {
+    status: 422,
+    title: 'Character not writable',
+    detail:
+      '{label} の「{char}」は送り先システムの文字コード（CP932）にありません。外字表に登録するか、使える字体で入力してください',
+  },
+  HUB_ERR_FORM_NOT_NEEDED: {
+    status: 422,
+    title: 'Form not among the visit’s procedures',
+    detail:
+      '申請書 {formId} はこの来庁の手続にありません。必要なときは理由を添えて追加してください（POST /v1/visits/{visitId}/extra-forms）',
+  },
+  HUB_ERR_VISIT_CLOSED: {
+    status: 409,
+    title: 'Visit closed',
+    detail: '来庁記録 {visitId} は {status} のため受付できません',
+  },
+  HUB_ERR_ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    title: 'Origin not allowed',
+    detail: 'このクライアントはこのオリジン（{origin}）からは呼び出せません（HUB_API_KEYS の origins）',
+  },
+  HUB_ERR_SIGNATURE_IMAGE: {
+    status: 422,
+    title: 'Signature image refused',
+    detail: '署名画像を受け付けられません: {message}',
+  },
+
   // File-level failures of an import run.
   HUB_ERR_EMPTY_FILE: { status: 422, title: 'Empty file', detail: 'ファイルが空です' },
   HUB_ERR_NO_RECORDS: {
@@ -323,18 +388,22 @@ export function errorMessage(code: ErrorCode, params: Record<string, unknown> = 
   return fill(errorCatalog[code].detail, params);
 }
 
+/** One item of a problem's `errors`: the field (and person), its own code, a message for staff. */
+export interface ProblemItem {
+  field?: string;
+  person?: string;
+  code?: ErrorCode;
+  message: string;
+}
+
 /** A hub error: carries a stable code, an HTTP status and a message for counter staff. */
 export class HubError extends Error {
   readonly code: ErrorCode;
   readonly statusCode: number;
   readonly params: Record<string, unknown>;
-  readonly errors?: { field?: string; message: string }[];
+  readonly errors?: ProblemItem[];
 
-  constructor(
-    code: ErrorCode,
-    params: Record<string, unknown> = {},
-    errors?: { field?: string; message: string }[],
-  ) {
+  constructor(code: ErrorCode, params: Record<string, unknown> = {}, errors?: ProblemItem[]) {
     super(errorMessage(code, params));
     this.name = 'HubError';
     this.code = code;

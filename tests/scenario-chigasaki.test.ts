@@ -1,6 +1,15 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
-import { runChigasakiScenario, type ScenarioResult } from '../src/scenario/chigasaki.ts';
+import { decodeBytes } from '../src/parsers/decode.ts';
+import {
+  directPort,
+  formatScenario,
+  httpPort,
+  runChigasakiScenario,
+  type ScenarioResult,
+} from '../src/scenario/chigasaki.ts';
 import { auth, keys, testApp } from './helpers/app.ts';
 
 describe('the 茅ヶ崎 family of six moving in, end to end through the HTTP API', () => {
@@ -11,22 +20,24 @@ describe('the 茅ヶ崎 family of six moving in, end to end through the HTTP API
 
   beforeAll(async () => {
     app = await testApp();
-    result = await runChigasakiScenario(async (method, url, body, headers = {}) => {
-      const isBytes = body instanceof Uint8Array;
-      const res = await app.inject({
-        method: method as 'GET' | 'POST',
-        url,
-        headers: {
-          ...auth(keys.admin),
-          ...(body !== undefined && !isBytes ? { 'content-type': 'application/json' } : {}),
-          ...headers,
-        },
-        ...(body !== undefined
-          ? { payload: isBytes ? Buffer.from(body) : (body as Record<string, unknown>) }
-          : {}),
-      });
-      return { status: res.statusCode, json: res.json() };
-    });
+    result = await runChigasakiScenario(
+      httpPort(async (method, url, body, headers = {}) => {
+        const isBytes = body instanceof Uint8Array;
+        const res = await app.inject({
+          method: method as 'GET' | 'POST',
+          url,
+          headers: {
+            ...auth(keys.admin),
+            ...(body !== undefined && !isBytes ? { 'content-type': 'application/json' } : {}),
+            ...headers,
+          },
+          ...(body !== undefined
+            ? { payload: isBytes ? Buffer.from(body) : (body as Record<string, unknown>) }
+            : {}),
+        });
+        return { status: res.statusCode, json: res.json() };
+      }),
+    );
   });
   afterAll(async () => app.close());
 
@@ -37,6 +48,28 @@ describe('the 茅ヶ崎 family of six moving in, end to end through the HTTP API
     for (const row of result.rows) expect(row.after - row.signatures, `${row.group} ${row.category}`).toBe(0);
     const signaturesByGroup = result.rows.filter((r) => r.category === '氏名').map((r) => r.signatures);
     expect(signaturesByGroup).toEqual([1, 1, 1]);
+  });
+
+  it('prints 48 → 3 with a signature per form group and 48 → 1 with the consolidated application', () => {
+    expect(result.total).toMatchObject({ before: 48, after: 3 });
+    expect(result.consolidated).toEqual({ before: 48, after: 1, signatures: 1 });
+    expect(formatScenario(result)).toContain('まとめて申請書（署名1回）          48 → 1');
+  });
+
+  it('keeps one file per core system with the consolidated application', async () => {
+    const application = await get(`/v1/visits/${result.visitId}/consolidated`);
+    expect(application.signature).toMatchObject({ method: 'tablet', confirmedBy: 'staff-chigasaki-1' });
+    expect(application.sections.map((s: { formId: string }) => s.formId)).toEqual([
+      'juminidou',
+      'jidouteate',
+      'kodomoiryo',
+      'kouki',
+      'kaigo',
+    ]);
+    const targets = application.sections.flatMap(
+      (s: { handoff: { targets: string[] } }) => s.handoff.targets,
+    );
+    expect(new Set(targets).size).toBe(5);
   });
 
   it('lists the family’s procedures', () => {
@@ -74,6 +107,40 @@ describe('the 茅ヶ崎 family of six moving in, end to end through the HTTP API
     expect(child).toBeDefined();
   });
 
+  it('delivers each core system its own file, every column of its format filled for the family', async () => {
+    await app.hub.dispatcher.runOnce();
+    // The family's new address has no 方書 (the form says （なし）).
+    const alwaysEmpty: Record<string, string[]> = { 'juki-idou-csv': ['方書'] };
+    const expected = [
+      'juki-idou-csv',
+      'jidou-teate-seikyu-csv',
+      'kodomo-iryo-shinsei-csv',
+      'kouki-todoke-csv',
+      'kaigo-todoke-csv',
+    ];
+    for (const target of expected) {
+      const dir = path.join(app.hub.config.outboxDir!, target);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.csv'));
+      expect(files, target).toHaveLength(1);
+      const bytes = readFileSync(path.join(dir, files[0]!));
+      const decoded = decodeBytes(
+        bytes,
+        target.endsWith('seikyu-csv') || target.startsWith('kodomo') || target.startsWith('kaigo')
+          ? 'cp932'
+          : 'utf-8',
+      );
+      if (!('text' in decoded)) throw new Error(`${target} is not text`);
+      const [header, ...rows] = decoded.text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n')
+        .map((l) => l.split(','));
+      expect(rows.length, target).toBeGreaterThan(0);
+      const empty = header!.filter((_, i) => rows.every((r) => (r[i] ?? '') === ''));
+      expect(empty, target).toEqual(alwaysEmpty[target] ?? []);
+    }
+  });
+
   it('answers a 404 problem for a form that does not exist', async () => {
     const res = await app.inject({
       method: 'GET',
@@ -82,5 +149,29 @@ describe('the 茅ヶ崎 family of six moving in, end to end through the HTTP API
     });
     expect(res.statusCode).toBe(404);
     expect(res.json().code).toBe('HUB_ERR_FORM_UNKNOWN');
+  });
+});
+
+describe('the 茅ヶ崎 scenario without HTTP, through the use cases', () => {
+  it('gives the same counts: 48 → 3 per form group, 48 → 1 with the consolidated application', async () => {
+    const app = await testApp();
+    try {
+      const client = { id: keys.admin.id, scopes: new Set(['admin'] as const) };
+      const result = await runChigasakiScenario(
+        directPort(app.hub, { viewer: { client, purpose: '転入届の受付' }, staffId: 'staff-chigasaki-1' }),
+      );
+      expect(result.total).toMatchObject({ before: 48, after: 3 });
+      expect(result.consolidated).toEqual({ before: 48, after: 1, signatures: 1 });
+      const submissions = await app.hub.submissions.forVisit(result.visitId);
+      expect(submissions.map((s) => s.formId)).toEqual([
+        'juminidou',
+        'jidouteate',
+        'kodomoiryo',
+        'kouki',
+        'kaigo',
+      ]);
+    } finally {
+      await app.close();
+    }
   });
 });

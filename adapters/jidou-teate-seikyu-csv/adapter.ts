@@ -25,6 +25,9 @@ const HEADER = [
   '口座_名義カナ',
 ];
 
+/** 口座_種別 as the 児童手当 system reads it (the form offers the words). */
+const ACCOUNT_TYPE: Record<string, string> = { 普通: '1', 当座: '2' };
+
 export default defineWriteAdapter({
   manifest: {
     id: 'jidou-teate-seikyu-csv',
@@ -44,7 +47,7 @@ export default defineWriteAdapter({
         rows.push([
           s.id,
           cell(v.claimedOn),
-          '',
+          cell(v.claimantAtenaNo),
           cell(v.claimantName),
           cell(v.claimantKana),
           cell(v.claimantBirthDate),
@@ -54,10 +57,10 @@ export default defineWriteAdapter({
           at('childRelationship'),
           at('livingTogether'),
           cell(v.bankCode),
-          '',
-          '',
+          cell(v.branchCode),
+          ACCOUNT_TYPE[cell(v.accountType)] ?? cell(v.accountType),
           cell(v.accountNumber),
-          '',
+          cell(v.accountHolderKana),
         ]);
       }
     }

@@ -62,11 +62,11 @@ export default defineWriteAdapter({
           cell(v.headName),
           cell(v.newAddress),
           cell(v.newBuilding) === '（なし）' ? '' : cell(v.newBuilding),
-          '',
+          cell(v.postalCode).replace('-', ''),
           cell(v.previousAddress),
           at('residentCode'),
           cell(s.record.certificateNumber),
-          '',
+          p.myNumber ?? '',
         ]);
       }
     }

@@ -4,7 +4,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { App } from '../app.ts';
 import { CodeTableFile, FieldSpec, MappingFile, MappingTestFile, Transform } from '../mapping/schema.ts';
 import { FixedField, FixedLayoutFile, FixedRecordType } from '../parsers/fixed-width.ts';
-import { FieldCategory, FormField, FormFile } from '../prefill/forms.ts';
+import { FieldCategory, FieldType, FormField, FormFile, FormHandoff } from '../prefill/forms.ts';
 import { ProcedureRulesFile, ruleReferences } from '../procedures/rules.ts';
 
 /** The OpenAPI document as committed: stable key order from the routes, two-space JSON. */
@@ -31,7 +31,8 @@ export const mappingSchemaFiles: Record<string, () => string> = {
   'code-table.schema.json': () => jsonSchema(CodeTableFile, [], 'madoguchi-hub code table'),
   'procedure-rules.schema.json': () =>
     jsonSchema(ProcedureRulesFile, ruleReferences, 'madoguchi-hub procedure rules'),
-  'form.schema.json': () => jsonSchema(FormFile, [FormField, FieldCategory], 'madoguchi-hub form definition'),
+  'form.schema.json': () =>
+    jsonSchema(FormFile, [FormField, FieldCategory, FieldType, FormHandoff], 'madoguchi-hub form definition'),
   'fixed-layout.schema.json': () =>
     jsonSchema(FixedLayoutFile, [FixedField, FixedRecordType], 'madoguchi-hub fixed-width layout'),
 };

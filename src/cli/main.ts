@@ -16,11 +16,12 @@ import { loadMappingCatalog } from '../mapping/catalog.ts';
 import { formatIssue } from '../mapping/yaml-file.ts';
 import { encodingFromName } from '../parsers/decode.ts';
 import { readLocalServer } from '../runtime/local-server.ts';
-import { formatScenario, runChigasakiScenario } from '../scenario/chigasaki.ts';
+import { directPort, formatScenario, httpPort, runChigasakiScenario } from '../scenario/chigasaki.ts';
 import type { ImportRun, Reject } from '../schemas/import-run.ts';
 import { startServer } from '../server.ts';
 import { dataDirHolder } from '../store/data-dir-lock.ts';
 import { demoBrokenTarget, seedDemo } from './demo-data.ts';
+import { errorDocsText } from './error-docs.ts';
 import { openApiText, writeMappingSchemas } from './generate.ts';
 import { importViaServer, ServerProblem } from './import-via-server.ts';
 
@@ -36,7 +37,7 @@ const usage = `madoguchi-hub <command>
                                      check the audit log's hash chain (exit 1 at the first bad row)
   keys hash [--scrypt]               print the keyHash for HUB_API_KEYS of a key read from stdin
   demo                               import the sample data and serve (prints a demo API key)
-  scenario chigasaki                 the 茅ヶ崎 family's 転入 end to end over HTTP, with the write count
+  scenario chigasaki [--direct]      the 茅ヶ崎 family's 転入 end to end over HTTP (or the use cases), with the write count
 
 Configuration comes from the environment (PORT, HOST, HUB_DATA_DIR, DATABASE_URL,
 HUB_API_KEYS, HUB_CONFIG, LOG_LEVEL); see README.md.`;
@@ -232,6 +233,10 @@ async function openapiCommand(out: NodeJS.WritableStream): Promise<number> {
     out.write(`wrote ${path.relative(process.cwd(), file)}\n`);
     for (const f of await writeMappingSchemas(config.mappingsDir))
       out.write(`wrote ${path.relative(process.cwd(), f)}\n`);
+    const errors = path.join(projectRoot, 'docs', 'errors.md');
+    await mkdir(path.dirname(errors), { recursive: true });
+    await writeFile(errors, errorDocsText());
+    out.write(`wrote ${path.relative(process.cwd(), errors)}\n`);
   } finally {
     await app.close();
   }
@@ -370,22 +375,32 @@ async function scenarioCommand(args: string[], out: NodeJS.WritableStream): Prom
   );
   const app = await buildApp(config);
   try {
+    if (args.includes('--direct')) {
+      const client = { id: 'scenario', scopes: new Set(['admin'] as const) };
+      const result = await runChigasakiScenario(
+        directPort(app.hub, { viewer: { client, purpose: '転入届の受付' }, staffId: 'staff-chigasaki-1' }),
+      );
+      out.write(`${formatScenario(result)}\n`);
+      return 0;
+    }
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const result = await runChigasakiScenario(async (method, url, body, headers = {}) => {
-      const isBytes = body instanceof Uint8Array;
-      const res = await fetch(`${base}${url}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(body !== undefined && !isBytes ? { 'content-type': 'application/json' } : {}),
-          ...headers,
-        },
-        ...(body !== undefined ? { body: isBytes ? body : JSON.stringify(body) } : {}),
-      });
-      return { status: res.status, json: await res.json() };
-    });
+    const result = await runChigasakiScenario(
+      httpPort(async (method, url, body, headers = {}) => {
+        const isBytes = body instanceof Uint8Array;
+        const res = await fetch(`${base}${url}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${key}`,
+            ...(body !== undefined && !isBytes ? { 'content-type': 'application/json' } : {}),
+            ...headers,
+          },
+          ...(body !== undefined ? { body: isBytes ? body : JSON.stringify(body) } : {}),
+        });
+        return { status: res.status, json: await res.json() };
+      }),
+    );
     out.write(`${formatScenario(result)}\n`);
   } finally {
     await app.close();

@@ -28,6 +28,11 @@ export const ApiKey = Type.Object(
     key: Type.Optional(Type.String({ minLength: 16, description: 'secret' })),
     keyHash: Type.Optional(Type.String({ description: 'sha256:<hex> or scrypt:N:r:p:salt:hash' })),
     scopes: Type.Array(Scope),
+    origins: Type.Optional(
+      Type.Array(Type.String({ pattern: '^https?://[^/\\s]+$' }), {
+        description: 'browser origins this client calls from (CORS); none: no browser may call with this key',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -39,6 +44,8 @@ export interface StoredKey {
   scopes: Scope[];
   /** `sha256:<hex>` or `scrypt:<N>:<r>:<p>:<salt>:<hash>` (base64url). */
   keyHash: string;
+  /** Browser origins this client calls from (CORS). */
+  origins?: string[];
 }
 
 const SCRYPT = /^scrypt:(\d+):(\d+):(\d+):([A-Za-z0-9_-]+):([A-Za-z0-9_-]+)$/;
@@ -105,6 +112,11 @@ export function parseApiKeys(text: string | undefined): StoredKey[] {
       if (!SHA256.test(k.keyHash) && !scryptOk)
         throw fail(`HUB_API_KEYS/${i}/keyHash: sha256:<64桁の16進> か scrypt のハッシュではありません`);
     }
-    return { id: k.id, scopes: k.scopes, keyHash: k.keyHash ?? hashKey(k.key!) };
+    return {
+      id: k.id,
+      scopes: k.scopes,
+      keyHash: k.keyHash ?? hashKey(k.key!),
+      ...(k.origins ? { origins: k.origins } : {}),
+    };
   });
 }

@@ -8,7 +8,7 @@ import { parseApiKeys, type StoredKey } from './api-keys.ts';
 
 export type { ApiKey, Scope } from './api-keys.ts';
 
-/** The environment the hub reads (CONTRACT.md, Configuration). */
+/** The environment the hub reads (README, Configuration). */
 export const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ default: '127.0.0.1' }),

@@ -8,7 +8,7 @@ import {
   FixedRecordType,
   layoutProblems,
 } from '../parsers/fixed-width.ts';
-import { FieldCategory, FormField, FormFile } from '../prefill/forms.ts';
+import { FieldCategory, FieldType, FormField, FormFile, FormHandoff } from '../prefill/forms.ts';
 import { type ProcedureRule, ProcedureRulesFile, ruleReferences } from '../procedures/rules.ts';
 import { columnKey } from './column-contract.ts';
 import { type CompiledMapping, compileMapping } from './compile.ts';
@@ -120,7 +120,12 @@ export function loadMappingCatalog(dir: string, adapterIds: string[]): LoadResul
   const formFiles: LoadedYaml<FormFile>[] = [];
   for (const file of yamlFiles(path.join(dir, 'forms'), '.yaml')) {
     files.push(file);
-    const { loaded, issues: found } = loadYaml<FormFile>(rel(file), FormFile, [FormField, FieldCategory]);
+    const { loaded, issues: found } = loadYaml<FormFile>(rel(file), FormFile, [
+      FormField,
+      FieldCategory,
+      FieldType,
+      FormHandoff,
+    ]);
     issues.push(...found);
     if (!loaded) continue;
     if (loaded.value.id !== path.basename(file, '.yaml')) {
@@ -144,6 +149,9 @@ export function loadMappingCatalog(dir: string, adapterIds: string[]): LoadResul
         });
     });
     loaded.value.fields.forEach((f, i) => {
+      const contract = fieldContractIssue(f);
+      if (contract)
+        issues.push({ file: loaded.file, ...loaded.locate(['fields', i, 'type']), message: contract });
       const sources = f.source === undefined ? [] : Array.isArray(f.source) ? f.source : [f.source];
       sources.forEach((src, j) => {
         const m = /^form\.([a-z0-9-]+)\./.exec(src);
@@ -324,4 +332,17 @@ export function requireMappingCatalog(dir: string, adapterIds: string[]): Mappin
     throw new HubError('HUB_ERR_MAPPING', { message: result.issues.map(formatIssue).join('\n') });
   }
   return result.catalog;
+}
+
+/** A field whose kind, type and choices disagree (a choice without options, a typed signature). */
+function fieldContractIssue(f: FormField): string | undefined {
+  if ((f.kind === 'signature') !== (f.type === 'signature'))
+    return `field ${f.key}: kind signature and type signature go together`;
+  if ((f.kind === 'choice') !== (f.type === 'choice'))
+    return `field ${f.key}: kind choice and type choice go together`;
+  if (f.type === 'choice' && !f.choices?.length) return `field ${f.key}: a choice needs choices`;
+  if (f.type !== 'choice' && f.choices) return `field ${f.key}: only a choice has choices`;
+  const unknownCode = Object.keys(f.codes ?? {}).find((c) => !f.choices?.includes(c));
+  if (unknownCode) return `field ${f.key}: code for "${unknownCode}", which is not a choice`;
+  return undefined;
 }

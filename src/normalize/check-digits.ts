@@ -1,5 +1,5 @@
 /**
- * Check digits of Japanese identifiers (shared/domain/juki-reference.md §4).
+ * Check digits of Japanese identifiers (docs/formats/codes-and-check-digits.md).
  * 個人番号 is strict (平成26年総務省令第85号 第5条); the others are warnings only.
  */
 

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { type ErrorCode, errorCatalog, errorMessage, HubError } from '../errors.ts';
 import type { Problem } from '../schemas/common.ts';
+import { partLabel, validationMessage } from './validation-messages.ts';
 
 export function problemOf(
   code: ErrorCode,
@@ -44,14 +45,14 @@ export const errorsPlugin = fp(
             (v.params as { missingProperty?: string })?.missingProperty ||
             ''
           ).replace(/^\//, ''),
-          message: v.message ?? 'invalid',
+          message: validationMessage(v),
         }));
         return sendProblem(
           reply,
           problemOf(
             'HUB_ERR_VALIDATION',
             errorMessage('HUB_ERR_VALIDATION', {
-              message: `${fe.validationContext ?? 'request'}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
+              message: `${partLabel(fe.validationContext)}の内容が正しくありません: ${errors.map((e) => `${e.field || '全体'} ${e.message}`).join('、')}`,
             }),
             instance,
             errors,

@@ -1,37 +1,20 @@
+import { Value } from '@sinclair/typebox/value';
 import type { VisitContext, VisitPerson } from '../procedures/context.ts';
 import type { Procedure } from '../procedures/evaluate.ts';
+import { HubDate } from '../schemas/common.ts';
+import type {
+  CategoryCount,
+  FieldValue,
+  FormCount,
+  Handoff,
+  PrefilledField,
+  PrefilledForm,
+  ValueSource,
+  WriteCount,
+} from '../schemas/form.ts';
 import type { FormField, FormFile } from './forms.ts';
 
-export type ValueSource = {
-  kind: 'register' | 'certificate' | 'enrolment' | 'form' | 'visit' | 'constant';
-  adapter?: string;
-  importId?: string;
-  file?: string;
-  line?: number;
-  asOf?: string;
-  formId?: string;
-  submissionId?: string;
-  expression: string;
-};
-
-export interface PrefilledField {
-  key: string;
-  label: string;
-  category: FormField['category'];
-  kind: FormField['kind'];
-  person?: string;
-  value: unknown;
-  state: 'prefilled' | 'input' | 'signature';
-  source?: ValueSource;
-}
-
-export interface PrefilledForm {
-  formId: string;
-  visitId: string;
-  title: string;
-  signatureGroup?: string;
-  fields: PrefilledField[];
-}
+export type { PrefilledField, PrefilledForm, WriteCount };
 
 export interface AcceptedForm {
   id: string;
@@ -45,6 +28,8 @@ export interface PrefillInput {
   procedures: Procedure[];
   /** Earlier accepted forms of the same visit, newest first. */
   accepted: AcceptedForm[];
+  /** Where the form goes: its targets (and whether one writes CP932), or paper. */
+  delivery: { handoff: Handoff; cp932: boolean };
 }
 
 /** The key of a confirmed value: `<field key>`, or `<field key>@<person id>` for a per-person field. */
@@ -80,7 +65,7 @@ function resolve(
   input: PrefillInput,
   person: VisitPerson | undefined,
   key: string,
-): { value: unknown; source: ValueSource } | undefined {
+): { value: FieldValue; source: ValueSource } | undefined {
   const ctx = input.context;
   if (expr.startsWith('const:'))
     return { value: expr.slice(6), source: { kind: 'constant', expression: expr } };
@@ -117,8 +102,25 @@ function resolve(
       : form.values[fieldKey];
     source = { kind: 'form', formId: form.formId, submissionId: form.id, expression: expr };
   }
-  if (empty(value) || !source) return undefined;
-  return { value, source };
+  const typed = asFieldValue(value);
+  if (typed === null || !source) return undefined;
+  return { value: typed, source };
+}
+
+/** A source value as a form value: text or a HubDate; numbers become text, anything else nothing. */
+function asFieldValue(value: unknown): FieldValue {
+  if (empty(value)) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (Value.Check(HubDate, value)) return value;
+  return null;
+}
+
+/** A choice prefilled from a code the source system uses (口座種別 1 → 普通). */
+function asChoice(f: FormField, value: FieldValue): FieldValue {
+  if (f.type !== 'choice' || typeof value !== 'string' || f.choices?.includes(value)) return value;
+  const label = Object.entries(f.codes ?? {}).find(([, code]) => code === value)?.[0];
+  return label ?? value;
 }
 
 /**
@@ -146,6 +148,12 @@ export function prefillForm(form: FormFile, input: PrefillInput): PrefilledForm 
         label: f.label,
         category: f.category,
         kind: f.kind,
+        type: f.type,
+        required: f.required ?? false,
+        ...(f.minLength !== undefined ? { minLength: f.minLength } : {}),
+        ...(f.maxLength !== undefined ? { maxLength: f.maxLength } : {}),
+        ...(f.choices ? { choices: f.choices } : {}),
+        cp932: input.delivery.cp932,
         ...(p ? { person: p.id } : {}),
       };
       if (f.kind === 'signature') {
@@ -164,7 +172,7 @@ export function prefillForm(form: FormFile, input: PrefillInput): PrefilledForm 
       }
       fields.push(
         found
-          ? { ...base, value: found.value, state: 'prefilled', source: found.source }
+          ? { ...base, value: asChoice(f, found.value), state: 'prefilled', source: found.source }
           : { ...base, value: null, state: 'input' },
       );
     }
@@ -174,35 +182,23 @@ export function prefillForm(form: FormFile, input: PrefillInput): PrefilledForm 
     visitId: input.visitId,
     title: form.title,
     ...(form.signatureGroup ? { signatureGroup: form.signatureGroup } : {}),
+    handoff: input.delivery.handoff,
     fields,
   };
 }
 
-export interface CategoryCount {
-  prefilled: number;
-  input: number;
-  signature: number;
-}
-
-export interface FormCount extends CategoryCount {
-  formId: string;
-  signatureGroup?: string;
-  byCategory: Record<string, CategoryCount>;
-}
-
-export interface WriteCount {
-  forms: FormCount[];
-  total: CategoryCount & { byCategory: Record<string, CategoryCount> };
-  baseline: { forms: FormCount[]; total: CategoryCount & { byCategory: Record<string, CategoryCount> } };
-}
-
 const zero = (): CategoryCount => ({ prefilled: 0, input: 0, signature: 0 });
+
+/** The signature group of every form signed on the consolidated application (まとめて申請書). */
+export const CONSOLIDATED_GROUP = 'consolidated';
 
 /**
  * What is left to write by hand, per form and in total, and the same with nothing prefilled.
- * A signature counts as a 氏名 entry; forms of one `signatureGroup` are signed once.
+ * A signature counts as a 氏名 entry; forms of one `signatureGroup` are signed once; with the
+ * consolidated application every form is signed once, together (the baseline stays per form).
  */
-export function writeCount(forms: PrefilledForm[]): WriteCount {
+export function writeCount(forms: PrefilledForm[], options: { consolidated?: boolean } = {}): WriteCount {
+  const consolidated = options.consolidated ?? false;
   const count = (blank: boolean) => {
     const signed = new Set<string>();
     const out: FormCount[] = [];
@@ -216,7 +212,7 @@ export function writeCount(forms: PrefilledForm[]): WriteCount {
       for (const field of form.fields) {
         const state: keyof CategoryCount = blank && field.state === 'prefilled' ? 'input' : field.state;
         if (state === 'signature') {
-          const group = form.signatureGroup ?? form.formId;
+          const group = consolidated && !blank ? CONSOLIDATED_GROUP : (form.signatureGroup ?? form.formId);
           const id = `${group}@${field.person ?? ''}`;
           if (signed.has(id)) continue;
           signed.add(id);
@@ -239,5 +235,5 @@ export function writeCount(forms: PrefilledForm[]): WriteCount {
     return { forms: out, total };
   };
   const after = count(false);
-  return { forms: after.forms, total: after.total, baseline: count(true) };
+  return { consolidated, forms: after.forms, total: after.total, baseline: count(true) };
 }

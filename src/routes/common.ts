@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { viewerOf } from '../access/disclosure.ts';
+import type { Actor } from '../counter/actor.ts';
 import { Problem } from '../schemas/common.ts';
 
 const problem = Type.Ref(Problem);
@@ -61,6 +62,16 @@ export function visitAudit(
     action,
     subjects: persons.map((p) => p.id),
     fields,
+    requestId: request.id,
+  };
+}
+
+/** The actor of a counter use case, from a request that passed the auth plugin. */
+export function actorOf(request: FastifyRequest): Actor {
+  const staff = request.headers['x-staff-id'];
+  return {
+    viewer: viewerOf(request),
+    ...(staff ? { staffId: String(staff) } : {}),
     requestId: request.id,
   };
 }

@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { WriteCount } from '../prefill/prefill.ts';
+import type { Hub } from '../app.ts';
+import type { Actor } from '../counter/actor.ts';
+import { signConsolidated } from '../counter/consolidated.ts';
+import { acceptSubmission, prefillForms, visitWriteCount } from '../counter/forms.ts';
+import { openVisit, visitProcedures } from '../counter/visits.ts';
+import { fileSource } from '../ingest/sources.ts';
+import type { ConsolidatedSignInput } from '../schemas/consolidated.ts';
+import type { PrefilledForm, SubmissionInput, WriteCount } from '../schemas/form.ts';
+import type { VisitInput } from '../schemas/visit.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '..', '..', 'fixtures');
 
@@ -42,6 +50,8 @@ export interface ScenarioResult {
     measured: readonly [number, number];
   }[];
   total: { before: number; after: number; signatures: number };
+  /** The same forms signed once on the consolidated application (まとめて申請書). */
+  consolidated: { before: number; after: number; signatures: number };
 }
 
 type Fetch = (
@@ -51,64 +61,161 @@ type Fetch = (
   headers?: Record<string, string>,
 ) => Promise<{ status: number; json: unknown }>;
 
-/**
- * The 茅ヶ崎 family of six (a couple, the husband's father, three children) moving in from 大阪市,
- * end to end through the HTTP API: the previous municipality's 転出証明書, the visit, the
- * 住民異動届 accepted, the 住記 export after the 転入 and the 後期 file, then the follow-on
- * forms, and the write count of 氏名・続柄・生年月日 per form group.
- */
-export async function runChigasakiScenario(call: Fetch): Promise<ScenarioResult> {
+/** What the scenario does at the counter, over HTTP or straight through the use cases. */
+export interface ScenarioPort {
+  importFile(adapter: string, file: string): Promise<void>;
+  findCertificate(number: string): Promise<string>;
+  openVisit(input: VisitInput): Promise<string>;
+  procedures(visitId: string): Promise<string[]>;
+  prefill(visitId: string, formId: string): Promise<PrefilledForm>;
+  submit(visitId: string, input: SubmissionInput, idempotencyKey: string): Promise<void>;
+  writeCount(visitId: string, formIds: string[], consolidated: boolean): Promise<WriteCount>;
+  signConsolidated(visitId: string, input: ConsolidatedSignInput): Promise<void>;
+}
+
+/** The scenario through the HTTP API (`call` sends one request and returns status and JSON). */
+export function httpPort(call: Fetch): ScenarioPort {
   const ok = async (method: string, url: string, body?: unknown, headers?: Record<string, string>) => {
     const res = await call(method, url, body, headers);
     if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.json)}`);
     return res.json as Record<string, unknown> & { items?: Record<string, unknown>[] };
   };
-  const upload = async (adapter: string, file: string) =>
-    ok('POST', `/v1/imports?adapter=${adapter}`, await readFile(path.join(fixtures, file)), {
-      'content-type': 'application/octet-stream',
-      'x-file-name': encodeURIComponent(path.basename(file)),
-    });
+  return {
+    async importFile(adapter, file) {
+      await ok('POST', `/v1/imports?adapter=${adapter}`, await readFile(path.join(fixtures, file)), {
+        'content-type': 'application/octet-stream',
+        'x-file-name': encodeURIComponent(path.basename(file)),
+      });
+    },
+    async findCertificate(number) {
+      const certs = await ok(
+        'GET',
+        `/v1/transfer-certificates?number=${encodeURIComponent(number)}`,
+        undefined,
+        {
+          'x-purpose': encodeURIComponent('転入届の受付'),
+        },
+      );
+      return certs.items![0]!.id as string;
+    },
+    async openVisit(input) {
+      return (await ok('POST', '/v1/visits', input)).id as string;
+    },
+    async procedures(visitId) {
+      return (await ok('GET', `/v1/visits/${visitId}/procedures`)).items!.map((p) => p.id as string);
+    },
+    async prefill(visitId, formId) {
+      return (await ok('GET', `/v1/visits/${visitId}/forms/${formId}`)) as unknown as PrefilledForm;
+    },
+    async submit(visitId, input, idempotencyKey) {
+      await ok('POST', `/v1/visits/${visitId}/submissions`, input, { 'idempotency-key': idempotencyKey });
+    },
+    async writeCount(visitId, formIds, consolidated) {
+      const url = `/v1/visits/${visitId}/write-count?forms=${formIds.join(',')}&consolidated=${consolidated}`;
+      return (await ok('GET', url)) as unknown as WriteCount;
+    },
+    async signConsolidated(visitId, input) {
+      await ok('POST', `/v1/visits/${visitId}/consolidated`, input);
+    },
+  };
+}
 
-  await upload('tenshutsu-xml', 'tenshutsu-xml/chigasaki-family.xml');
-  const certs = await ok('GET', '/v1/transfer-certificates?number=R8-000123', undefined, {
-    'x-purpose': encodeURIComponent('転入届の受付'),
-  });
-  const certificateId = certs.items![0]!.id as string;
-  const visit = await ok('POST', '/v1/visits', {
+/** The scenario without HTTP: the hub's import and the counter use cases, called directly. */
+export function directPort(hub: Hub, actor: Actor): ScenarioPort {
+  return {
+    async importFile(adapter, file) {
+      await hub.importFile(await fileSource(path.join(fixtures, file)), { adapter });
+    },
+    async findCertificate(number) {
+      const page = await hub.certificates.search({ number, limit: 1, offset: 0 });
+      const cert = await hub.disclosure.certificate(actor.viewer, page.items[0]);
+      return cert.id;
+    },
+    async openVisit(input) {
+      return (await openVisit(hub, actor, input)).id;
+    },
+    async procedures(visitId) {
+      return (await visitProcedures(hub, actor, visitId)).items.map((p) => p.id);
+    },
+    async prefill(visitId, formId) {
+      return (await prefillForms(hub, actor, visitId, { formIds: [formId], audit: 'visits.form' })).forms[0]!;
+    },
+    async submit(visitId, input, idempotencyKey) {
+      await acceptSubmission(hub, actor, visitId, idempotencyKey, input);
+    },
+    async writeCount(visitId, formIds, consolidated) {
+      return visitWriteCount(hub, actor, visitId, { formIds, consolidated });
+    },
+    async signConsolidated(visitId, input) {
+      await signConsolidated(hub, actor, visitId, input);
+    },
+  };
+}
+
+/**
+ * The 茅ヶ崎 family of six (a couple, the husband's father, three children) moving in from 大阪市,
+ * end to end: the previous municipality's 転出証明書, the visit, the 住民異動届 accepted, the 住記
+ * export after the 転入 and the 後期 file, then the follow-on forms, the write count of
+ * 氏名・続柄・生年月日 per form group, and the same signed once on the consolidated application.
+ */
+export async function runChigasakiScenario(port: ScenarioPort): Promise<ScenarioResult> {
+  await port.importFile('tenshutsu-xml', 'tenshutsu-xml/chigasaki-family.xml');
+  const certificateId = await port.findCertificate('R8-000123');
+  const visitId = await port.openVisit({
     lifeEvent: 'tennyu',
     identity: { method: 'mynumber-card', verifiedBy: 'staff-chigasaki-1' },
     consent: { given: true },
     subjects: { transferCertificateId: certificateId },
     referenceDate: '2026-04-01',
   });
-  const visitId = visit.id as string;
-  const procedures = (await ok('GET', `/v1/visits/${visitId}/procedures`)).items!.map((p) => p.id as string);
+  const procedures = await port.procedures(visitId);
 
   const submit = async (formId: string, values: Record<string, unknown> = {}) => {
-    await ok('GET', `/v1/visits/${visitId}/forms/${formId}`);
-    await ok(
-      'POST',
-      `/v1/visits/${visitId}/submissions`,
+    await port.prefill(visitId, formId);
+    await port.submit(
+      visitId,
       {
         formId,
         values,
         confirmedBy: 'staff-chigasaki-1',
         signatures: [{ key: 'signature', method: 'tablet' }],
       },
-      { 'idempotency-key': `${visitId}:${formId}` },
+      `${visitId}:${formId}`,
     );
   };
   await submit('juminidou', { phone: '0467-00-0000' });
   // The 住記 system registers the 転入 and exports; the 広域連合 assigns the 被保険者番号.
-  await upload('juki-standard-csv', 'scenario-chigasaki/juki-after-tennyu.csv');
-  await upload('kouki-csv', 'scenario-chigasaki/kouki.csv');
-  for (const formId of ['jidouteate', 'kodomoiryo', 'kouki']) await submit(formId);
+  await port.importFile('juki-standard-csv', 'scenario-chigasaki/juki-after-tennyu.csv');
+  await port.importFile('kouki-csv', 'scenario-chigasaki/kouki.csv');
+  // The family had no 児童手当 here: the account (fictitious) is written at the counter.
+  await submit('jidouteate', {
+    bankCode: '0009',
+    branchCode: '123',
+    accountType: '普通',
+    accountNumber: '7654321',
+  });
+  // The children are insured with their father's employer (社保): the resident says so.
+  const kodomo = await port.prefill(visitId, 'kodomoiryo');
+  const insurance = Object.fromEntries(
+    kodomo.fields.filter((f) => f.key === 'insuranceType').map((f) => [`insuranceType@${f.person}`, '社保']),
+  );
+  await submit('kodomoiryo', insurance);
+  await submit('kouki');
+  await submit('kaigo', { certificateSubmitted: 'なし' });
 
-  const forms = FORM_GROUPS.flatMap((g) => g.forms).join(',');
-  const count = (await ok(
-    'GET',
-    `/v1/visits/${visitId}/write-count?forms=${forms}`,
-  )) as unknown as WriteCount;
+  const forms = FORM_GROUPS.flatMap((g) => g.forms);
+  const count = await port.writeCount(visitId, forms, false);
+  // The same visit signed once on the consolidated application (まとめて申請書).
+  await port.signConsolidated(visitId, { confirmedBy: 'staff-chigasaki-1', method: 'tablet' });
+  const consolidatedCount = await port.writeCount(visitId, forms, true);
+  const consolidated = { before: 0, after: 0, signatures: 0 };
+  for (const [category] of CATEGORIES) {
+    const b = consolidatedCount.baseline.total.byCategory[category];
+    const a = consolidatedCount.total.byCategory[category];
+    consolidated.before += (b?.input ?? 0) + (b?.signature ?? 0);
+    consolidated.after += (a?.input ?? 0) + (a?.signature ?? 0);
+    consolidated.signatures += a?.signature ?? 0;
+  }
   const rows: ScenarioResult['rows'] = [];
   const total = { before: 0, after: 0, signatures: 0 };
   for (const g of FORM_GROUPS) {
@@ -136,7 +243,7 @@ export async function runChigasakiScenario(call: Fetch): Promise<ScenarioResult>
       total.signatures += signatures;
     }
   }
-  return { visitId, procedures, count, rows, total };
+  return { visitId, procedures, count, rows, total, consolidated };
 }
 
 /** The table, like the one 茅ヶ崎市 published: before → after per form group, with totals. */
@@ -155,6 +262,7 @@ export function formatScenario(r: ScenarioResult): string {
   lines.push(
     '',
     `合計                             ${r.total.before} → ${r.total.after}        (${r.total.signatures})        40 → 4`,
+    `まとめて申請書（署名1回）          ${r.consolidated.before} → ${r.consolidated.after}        (${r.consolidated.signatures})`,
   );
   return lines.join('\n');
 }

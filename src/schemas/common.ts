@@ -1,5 +1,6 @@
 import './formats.ts';
 import { type Static, Type } from '@sinclair/typebox';
+import { errorCatalog } from '../errors.ts';
 
 /** A date as the 住民記録 standard allows it: 不詳 parts and non-calendar dates are kept, not guessed. */
 export const HubDate = Type.Object(
@@ -48,19 +49,26 @@ export const Provenance = Type.Record(Type.String(), Type.Ref(FieldProvenance), 
 });
 export type Provenance = Static<typeof Provenance>;
 
+export const ErrorCode = Type.Union(
+  (Object.keys(errorCatalog) as (keyof typeof errorCatalog)[]).map((c) => Type.Literal(c)),
+  { $id: 'ErrorCode', description: 'a stable code of the catalog: docs/errors.md has a section per code' },
+);
+
 export const Problem = Type.Object(
   {
     type: Type.String(),
     title: Type.String(),
     status: Type.Integer(),
-    code: Type.String({ pattern: '^HUB_ERR_[A-Z0-9_]+$' }),
+    code: Type.Ref(ErrorCode),
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(
       Type.Array(
         Type.Object({
-          field: Type.Optional(Type.String()),
-          message: Type.String(),
+          field: Type.Optional(Type.String({ description: 'the field key (or request path)' })),
+          person: Type.Optional(Type.String({ description: 'the person of a per-person field' })),
+          code: Type.Optional(Type.Ref(ErrorCode, { description: 'this item’s own code' })),
+          message: Type.String({ description: 'for counter staff, in Japanese' }),
         }),
       ),
     ),

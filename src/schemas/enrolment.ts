@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { HubDate } from './common.ts';
+import { GaijiUse } from './person.ts';
 
 export const Program = Type.Union(
   [
@@ -40,7 +41,7 @@ export const EnrolmentRecord = Type.Object(
     ),
     extras: Type.Optional(Type.Record(Type.String(), Type.String())),
     needsReview: Type.Optional(Type.Array(Type.String())),
-    gaiji: Type.Optional(Type.Array(Type.Unknown())),
+    gaiji: Type.Optional(Type.Array(GaijiUse)),
   },
   { $id: 'EnrolmentRecord', additionalProperties: false },
 );

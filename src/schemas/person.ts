@@ -5,6 +5,20 @@ import { HubDate, Provenance } from './common.ts';
 const Str = (description?: string) => Type.Optional(Type.String(description ? { description } : {}));
 const DateRef = (description: string) => Type.Optional(Type.Ref(HubDate, { description }));
 
+/** A 外字 found in a record: where, its CP932 code, and what the municipality's table made of it. */
+export const GaijiUse = Type.Object(
+  {
+    field: Type.String(),
+    sjis: Type.String({ description: 'the CP932 user-defined code, e.g. F040' }),
+    unicode: Type.Optional(
+      Type.String({ description: 'the character the 外字 table gives; absent when unmapped' }),
+    ),
+    mj: Type.Optional(Type.String({ description: 'MJ文字図形名' })),
+    tableVersion: Type.Optional(Type.String({ description: 'SHA-256 of the 外字 table used' })),
+  },
+  { additionalProperties: false },
+);
+
 export const PersonName = Type.Object(
   { full: Type.String(), family: Str(), given: Str() },
   { $id: 'PersonName', additionalProperties: false },
@@ -163,21 +177,7 @@ export const PersonRecord = Type.Object(
       Type.Array(Type.String(), { description: 'e.g. UNMAPPED_GAIJI, CHECK_DIGIT:atenaNo' }),
     ),
     gaiji: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            field: Type.String(),
-            sjis: Type.String({ description: 'the CP932 user-defined code, e.g. F040' }),
-            unicode: Type.Optional(
-              Type.String({ description: 'the character the 外字 table gives; absent when unmapped' }),
-            ),
-            mj: Type.Optional(Type.String({ description: 'MJ文字図形名' })),
-            tableVersion: Type.Optional(Type.String({ description: 'SHA-256 of the 外字 table used' })),
-          },
-          { additionalProperties: false },
-        ),
-        { description: '外字 found in this record and how each was resolved' },
-      ),
+      Type.Array(GaijiUse, { description: '外字 found in this record and how each was resolved' }),
     ),
     extras: Type.Optional(
       Type.Record(Type.String(), Type.String(), { description: 'source columns the hub does not model' }),

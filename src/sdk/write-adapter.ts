@@ -3,7 +3,7 @@ import { encodeCp932, type GaijiReverse } from '../parsers/encode.ts';
 import type { FormFile } from '../prefill/forms.ts';
 import { valueKey } from '../prefill/prefill.ts';
 import type { HubDate } from '../schemas/common.ts';
-import type { SubmissionRecord } from '../store/types.ts';
+import type { SubmissionRecord } from '../schemas/form.ts';
 
 /** One accepted submission as a write adapter receives it. */
 export interface SubmissionToWrite {
@@ -71,7 +71,10 @@ export function submittedValue(s: SubmissionToWrite, key: string, personId?: str
 }
 
 /** The persons of a submission that have per-person values, in order. */
-export function personsOf(s: SubmissionToWrite, key: string): { id: string; order: number }[] {
+export function personsOf(
+  s: SubmissionToWrite,
+  key: string,
+): { id: string; order: number; myNumber?: string }[] {
   return (s.record.persons ?? [])
     .filter((p) => valueKey(key, p.id) in s.record.values)
     .sort((a, b) => a.order - b.order);

@@ -23,6 +23,24 @@ function toOutboxDelivery(d: DeliveryRow): OutboxDelivery {
 }
 
 /** What operators read and do with the outbox across every client: lists, counts, replays. */
+/**
+ * A delivery back in the outbox, due now: attempts, lease and the file planned by the last
+ * attempt are cleared, so a replay asked for by staff writes a new file.
+ */
+export function requeued() {
+  return {
+    status: 'pending' as const,
+    attempts: 0,
+    next_attempt_at: new Date(),
+    claimed_until: null,
+    claimed_by: null,
+    file_name: null,
+    file_sha256: null,
+    file_rows: null,
+    file_stage: null,
+  };
+}
+
 export function createDeliveriesRepository(db: Kysely<Database>) {
   function filtered(f: DeliveryFilter) {
     let q = db.selectFrom('deliveries as d').innerJoin('form_submissions as s', 's.id', 'd.submission_id');
@@ -35,10 +53,7 @@ export function createDeliveriesRepository(db: Kysely<Database>) {
 
   /** Puts failed or dead deliveries back in the outbox, due now; resolves to how many. */
   async function requeue(where: { ids?: string[]; target?: string; statuses: DeliveryStatus[] }) {
-    let q = db
-      .updateTable('deliveries')
-      .set({ status: 'pending', attempts: 0, next_attempt_at: new Date(), claimed_until: null })
-      .where('status', 'in', where.statuses);
+    let q = db.updateTable('deliveries').set(requeued()).where('status', 'in', where.statuses);
     if (where.ids) q = q.where('id', 'in', where.ids);
     if (where.target) q = q.where('target', '=', where.target);
     const result = await q.executeTakeFirst();

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { FieldProvenance, Provenance } from '../schemas/common.ts';
 import type { EnrolmentRecord } from '../schemas/enrolment.ts';
+import type { SubmissionRecord } from '../schemas/form.ts';
 import type { ImportCounts, ImportStatus, ImportWarning, RejectEntry } from '../schemas/import-run.ts';
 import type { PersonRecord } from '../schemas/person.ts';
 import type { TransferPersonRecord } from '../schemas/transfer-certificate.ts';
@@ -128,6 +129,13 @@ export interface VisitsTable {
   life_event: string;
   reference_date: string;
   record: Json<VisitRecord>;
+  /** The counter day in Japan the visit was opened on. */
+  visit_date: Generated<string>;
+  staff_id: string | null;
+  status: Generated<'open' | 'completed' | 'cancelled'>;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  close_reason: string | null;
 }
 
 export interface FormSubmissionsTable {
@@ -191,15 +199,15 @@ export interface EnrolmentsTable {
   updated_at: Timestamp;
 }
 
-export interface SubmissionRecord {
-  values: Record<string, unknown>;
-  confirmedBy?: string;
-  signatures?: { key: string; method: string }[];
-  /** The visit's persons in order, as the form repeated them. */
-  persons?: { id: string; order: number }[];
-  lifeEvent?: string;
-  referenceDate?: string;
-  certificateNumber?: string;
+export type { SubmissionRecord };
+
+export interface SubmissionSignaturesTable {
+  submission_id: string;
+  png: Buffer;
+  sha256: string;
+  width: number;
+  height: number;
+  created_at: Timestamp;
 }
 
 export interface IdempotencyKeysTable {
@@ -277,6 +285,7 @@ export interface Database {
   transfer_certificate_versions: TransferCertificateVersionsTable;
   enrolments: EnrolmentsTable;
   form_submissions: FormSubmissionsTable;
+  submission_signatures: SubmissionSignaturesTable;
   idempotency_keys: IdempotencyKeysTable;
   deliveries: DeliveriesTable;
   job_runs: JobRunsTable;

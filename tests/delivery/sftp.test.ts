@@ -22,7 +22,11 @@ describe('delivery over SFTP to a real server on loopback', () => {
         method: 'POST',
         url: `/v1/visits/${visitId}/submissions`,
         headers: auth(keys.admin, { 'idempotency-key': `sftp-${++n}` }),
-        payload: { formId: 'juminidou', values: { phone: String(n) }, confirmedBy: 's' },
+        payload: {
+          formId: 'juminidou',
+          values: { phone: `0467-00-${String(n).padStart(4, '0')}` },
+          confirmedBy: 's',
+        },
       })
     ).json();
   const due = (id: string) =>

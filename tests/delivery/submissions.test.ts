@@ -124,7 +124,7 @@ describe('submissions, the outbox and the folder transport', () => {
   });
 
   it('retries a target that is down, then marks it dead, and replays it on redeliver', async () => {
-    const s = (await submit({ ...body, values: { phone: '1' } }, 'key-4')).json();
+    const s = (await submit({ ...body, values: { phone: '0467-11-1111' } }, 'key-4')).json();
     rmSync(jukiDir(), { recursive: true, force: true });
     writeFileSync(jukiDir(), 'not a folder');
     const target = app.hub.targets.find((t) => t.id === 'juki-idou-csv')!;
@@ -166,7 +166,7 @@ describe('submissions, the outbox and the folder transport', () => {
   });
 
   it('finishes the same file after a crash between writing and marking, never a second one', async () => {
-    const s = (await submit({ ...body, values: { phone: '2' } }, 'key-5')).json();
+    const s = (await submit({ ...body, values: { phone: '0467-22-2222' } }, 'key-5')).json();
     await app.hub.dispatcher.runOnce();
     // The hub died before it marked the delivery: the lease ran out and the row is due again.
     // (tests/faults/crash-recovery.test.ts does this with a real kill -9 at each step.)

@@ -1,109 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import { viewerOf } from '../../access/disclosure.ts';
-import { withIdempotency } from '../../delivery/idempotency.ts';
-import { targetsForForm } from '../../delivery/targets.ts';
-import { HubError } from '../../errors.ts';
-import { newId } from '../../ids.ts';
+import { Type } from '@sinclair/typebox';
+import { acceptSubmission, prefillForms, visitWriteCount } from '../../counter/forms.ts';
+import { formPrintView } from '../../print/print-views.ts';
 import {
-  type AcceptedForm,
-  type PrefilledForm,
-  prefillForm,
-  valueKey,
-  writeCount,
-} from '../../prefill/prefill.ts';
-import { evaluateProcedures } from '../../procedures/evaluate.ts';
-import { Delivery } from '../../schemas/delivery.ts';
-import type { SubmissionRecord } from '../../store/types.ts';
-import { visitContext } from '../../visits/context.ts';
-import { problems, visitAudit } from '../common.ts';
+  PrefilledForm as PrefilledFormSchema,
+  SubmissionInput,
+  Submission as SubmissionSchema,
+  WriteCount,
+} from '../../schemas/form.ts';
+import { actorOf, problems } from '../common.ts';
 
-const Count = Type.Object({ prefilled: Type.Integer(), input: Type.Integer(), signature: Type.Integer() });
-const FormCount = Type.Composite([
-  Type.Object({
-    formId: Type.String(),
-    signatureGroup: Type.Optional(Type.String()),
-    byCategory: Type.Record(Type.String(), Count),
-  }),
-  Count,
-]);
-const Totals = Type.Composite([Count, Type.Object({ byCategory: Type.Record(Type.String(), Count) })]);
-
-const PrefilledFormShape = Type.Object({
-  formId: Type.String(),
-  visitId: Type.String(),
-  title: Type.String(),
-  signatureGroup: Type.Optional(Type.String()),
-  fields: Type.Array(
-    Type.Object({
-      key: Type.String(),
-      label: Type.String(),
-      category: Type.String(),
-      kind: Type.String(),
-      person: Type.Optional(Type.String()),
-      value: Type.Unknown(),
-      state: Type.Union([Type.Literal('prefilled'), Type.Literal('input'), Type.Literal('signature')]),
-      source: Type.Optional(
-        Type.Record(Type.String(), Type.Unknown(), {
-          description: 'adapter, file, line, as-of time, or the accepted form',
-        }),
-      ),
-    }),
-  ),
-});
-
-export const Submission = Type.Object({
-  id: Type.String(),
-  visitId: Type.String(),
-  formId: Type.String(),
-  values: Type.Record(Type.String(), Type.Unknown()),
-  confirmedBy: Type.Optional(Type.String()),
-  signatures: Type.Array(Type.Object({ key: Type.String(), method: Type.String() })),
-  createdAt: Type.String({ format: 'date-time' }),
-  deliveries: Type.Array(Type.Ref(Delivery)),
-});
-
+/** Prefilled forms, their print views, the write count and accepting a form: faces over src/counter. */
 export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { visits, audit, mappings } = app.hub;
-  const db = app.hub.store.db;
-  const deps = {
-    db,
-    certificates: app.hub.certificates,
-    enrolments: app.hub.enrolments,
-    disclosure: app.hub.disclosure,
-  };
-
-  /** Prefills the given forms (or every form the visit's procedures need) in one pass. */
-  async function prefill(request: FastifyRequest, visitId: string, formIds?: string[]) {
-    const viewer = viewerOf(request);
-    const row = app.hub.disclosure.visit(viewer, await visits.get(visitId, request.client!.id));
-    const context = await visitContext(deps, row, viewer);
-    const { procedures } = evaluateProcedures(mappings.procedureRules, context);
-    const submitted = await db
-      .selectFrom('form_submissions')
-      .selectAll()
-      .where('visit_id', '=', visitId)
-      .orderBy('created_at', 'desc')
-      .execute();
-    const accepted: AcceptedForm[] = submitted.map((s) => ({
-      id: s.id,
-      formId: s.form_id,
-      values: s.record.values,
-    }));
-    const ids =
-      formIds ??
-      [...mappings.forms.values()]
-        .filter((f) => procedures.some((p) => (f.procedures ?? [f.id]).includes(p.id)))
-        .map((f) => f.id);
-    const forms: PrefilledForm[] = ids.map((id) => {
-      const form = mappings.forms.get(id);
-      if (!form) throw new HubError('HUB_ERR_FORM_UNKNOWN', { formId: id });
-      return prefillForm(form, { visitId, context, procedures, accepted });
-    });
-    return { row, context, forms };
-  }
-
   app.get(
     '/visits/:id/forms/:formId',
     {
@@ -112,20 +20,42 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['visits'],
         summary: 'A prefilled form: every field with its value, state and where the value came from',
         params: Type.Object({ id: Type.String(), formId: Type.String() }),
-        response: { 200: PrefilledFormShape, ...problems(401, 403, 404) },
+        response: { 200: Type.Ref(PrefilledFormSchema), ...problems(401, 403, 404) },
       },
     },
     async (request) => {
-      const { row, context, forms } = await prefill(request, request.params.id, [request.params.formId]);
-      const form = forms[0]!;
-      await audit.record(
-        visitAudit(request, row.id, context.persons, 'visits.form', [
-          ...new Set(
-            form.fields.filter((f) => f.state === 'prefilled').map((f) => `${form.formId}.${f.key}`),
-          ),
-        ]),
-      );
-      return form;
+      const { forms } = await prefillForms(app.hub, actorOf(request), request.params.id, {
+        formIds: [request.params.formId],
+        audit: 'visits.form',
+      });
+      return forms[0]!;
+    },
+  );
+
+  app.get(
+    '/visits/:id/forms/:formId/print',
+    {
+      config: { scope: 'visits:write' },
+      schema: {
+        tags: ['visits'],
+        operationId: 'printForm',
+        summary:
+          'A prefilled form as an A4 HTML page for the resident to check and sign (PDF: the browser’s print)',
+        params: Type.Object({ id: Type.String(), formId: Type.String() }),
+        produces: ['text/html'],
+        response: {
+          200: Type.String({ description: 'text/html; charset=utf-8' }),
+          ...problems(401, 403, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { row, context, forms } = await prefillForms(app.hub, actorOf(request), request.params.id, {
+        formIds: [request.params.formId],
+        audit: 'visits.form.print',
+      });
+      const names = new Map(context.persons.map((p) => [p.id, p.name.full]));
+      return reply.type('text/html; charset=utf-8').send(formPrintView(forms[0]!, names, row.reference_date));
     },
   );
 
@@ -142,24 +72,28 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
           forms: Type.Optional(
             Type.String({ description: 'comma-separated form ids; default: the forms the visit needs' }),
           ),
+          consolidated: Type.Optional(
+            Type.Boolean({
+              description:
+                'count with the consolidated application (one signature for every form); default: whether the visit signed one',
+            }),
+          ),
         }),
         response: {
-          200: Type.Object({
-            forms: Type.Array(FormCount),
-            total: Totals,
-            baseline: Type.Object({ forms: Type.Array(FormCount), total: Totals }),
-          }),
+          200: Type.Ref(WriteCount),
           ...problems(401, 403, 404),
         },
       },
     },
     async (request) => {
-      const ids = request.query.forms
+      const formIds = request.query.forms
         ?.split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-      const { forms } = await prefill(request, request.params.id, ids);
-      return writeCount(forms);
+      return visitWriteCount(app.hub, actorOf(request), request.params.id, {
+        ...(formIds ? { formIds } : {}),
+        ...(request.query.consolidated !== undefined ? { consolidated: request.query.consolidated } : {}),
+      });
     },
   );
 
@@ -178,112 +112,21 @@ export const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
             Type.String({ description: 'required: the same key and body answer the first response again' }),
           ),
         }),
-        body: Type.Object({
-          formId: Type.String(),
-          values: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-          confirmedBy: Type.String({ minLength: 1, description: 'staff id' }),
-          signatures: Type.Optional(
-            Type.Array(
-              Type.Object({
-                key: Type.String(),
-                method: Type.Union([Type.Literal('tablet'), Type.Literal('paper')]),
-              }),
-            ),
-          ),
-        }),
-        response: { 202: Submission, ...problems(400, 401, 403, 404, 409, 422) },
+        body: Type.Ref(SubmissionInput),
+        response: { 202: Type.Ref(SubmissionSchema), ...problems(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request, reply) => {
       const header = request.headers['idempotency-key'];
-      const key = (Array.isArray(header) ? header[0] : header)?.trim();
-      if (!key) throw new HubError('HUB_ERR_IDEMPOTENCY_REQUIRED');
-      const { formId, values = {}, confirmedBy, signatures = [] } = request.body;
-      const { row, context, forms } = await prefill(request, request.params.id, [formId]);
-      const form = forms[0]!;
-      const known = new Set(form.fields.map((f) => valueKey(f.key, f.person)));
-      const unknown = Object.keys(values).filter((k) => !known.has(k));
-      if (unknown.length > 0) {
-        throw new HubError('HUB_ERR_VALIDATION', {
-          message: `申請書 ${formId} にない項目です: ${unknown.join(', ')}`,
-        });
-      }
-      const merged: Record<string, unknown> = {};
-      for (const f of form.fields) {
-        if (f.kind === 'signature') continue;
-        const k = valueKey(f.key, f.person);
-        merged[k] = k in values ? values[k] : f.value;
-      }
-      const targets = targetsForForm(app.hub.targets, formId);
-      const response = await withIdempotency(
-        db,
-        request.client!.id,
+      const key = Array.isArray(header) ? header[0] : header;
+      const { body } = await acceptSubmission(
+        app.hub,
+        actorOf(request),
+        request.params.id,
         key,
-        { visitId: row.id, body: request.body },
-        async (trx) => {
-          // The submission and one outbox row per target are durable together before the answer.
-          const id = newId('sub');
-          const createdAt = new Date();
-          const record: SubmissionRecord = {
-            values: merged,
-            confirmedBy,
-            signatures,
-            persons: context.persons.map((p) => ({ id: p.id, order: p.order })),
-            lifeEvent: context.lifeEvent,
-            referenceDate: context.referenceDate,
-            ...(context.certificate ? { certificateNumber: context.certificate.number } : {}),
-          };
-          await trx
-            .insertInto('form_submissions')
-            .values({
-              id,
-              visit_id: row.id,
-              form_id: formId,
-              record: JSON.stringify(record),
-              created_at: createdAt,
-            })
-            .execute();
-          const deliveries = targets.map((t) => ({
-            id: newId('dlv'),
-            submission_id: id,
-            target: t.id,
-            status: 'pending' as const,
-            attempts: 0,
-            next_attempt_at: createdAt,
-            created_at: createdAt,
-          }));
-          if (deliveries.length > 0) await trx.insertInto('deliveries').values(deliveries).execute();
-          return {
-            status: 202,
-            body: {
-              id,
-              visitId: row.id,
-              formId,
-              values: merged,
-              confirmedBy,
-              signatures,
-              createdAt: createdAt.toISOString(),
-              deliveries: deliveries.map((d) => ({
-                id: d.id,
-                target: d.target,
-                status: d.status,
-                attempts: 0,
-              })),
-            },
-          };
-        },
+        request.body,
       );
-      await audit.record(
-        visitAudit(
-          request,
-          row.id,
-          context.persons,
-          'submissions.accept',
-          [`${formId}:${Object.keys(merged).length}`],
-          confirmedBy,
-        ),
-      );
-      return reply.code(202).send(response.body as Static<typeof Submission>);
+      return reply.code(202).send(body);
     },
   );
 };

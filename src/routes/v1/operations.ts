@@ -13,7 +13,7 @@ const AdapterInfo = Type.Object({
   formats: Type.Array(Type.String()),
   encodings: Type.Array(Type.String()),
   entities: Type.Array(Type.String()),
-  configSchema: Type.Unknown(),
+  configSchema: Type.Record(Type.String(), Type.Unknown(), { description: 'a JSON Schema' }),
   mappings: Type.Array(Type.String({ description: 'mapping files used for this adapter' })),
 });
 

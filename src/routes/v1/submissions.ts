@@ -1,76 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import type { Selectable } from 'kysely';
-import { viewerOf } from '../../access/disclosure.ts';
-import { HubError } from '../../errors.ts';
-import type { Database } from '../../store/types.ts';
-import { problems, visitAudit } from '../common.ts';
-import { Submission } from './forms.ts';
+import { attachSignature, readSubmission, redeliver, signatureImage } from '../../counter/submissions.ts';
+import { MAX_SIGNATURE_BYTES } from '../../prefill/signature-image.ts';
+import { Submission } from '../../schemas/form.ts';
+import { actorOf, problems } from '../common.ts';
 
-function deliveryView(d: Selectable<Database['deliveries']>) {
-  return {
-    id: d.id,
-    target: d.target,
-    status: d.status,
-    attempts: d.attempts,
-    ...(d.last_error ? { lastError: d.last_error } : {}),
-    ...(d.status === 'failed' ? { nextAttemptAt: new Date(d.next_attempt_at).toISOString() } : {}),
-    ...(d.delivered_at ? { deliveredAt: new Date(d.delivered_at).toISOString() } : {}),
-    ...(d.artifact ? { artifact: d.artifact } : {}),
-  };
-}
-
+/** A submission, its redelivery and its signature image: faces over src/counter. */
 export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const db = app.hub.store.db;
-
-  /**
-   * The submission, only for the client whose visit it belongs to and only when the disclosure
-   * policy lets this request see its persons; the read is audited as `action` when given.
-   */
-  async function load(request: FastifyRequest, id: string, action?: string) {
-    const clientId = request.client!.id;
-    const s = await db
-      .selectFrom('form_submissions as s')
-      .innerJoin('visits as v', 'v.id', 's.visit_id')
-      .selectAll('s')
-      .where('s.id', '=', id)
-      .where('v.client_id', '=', clientId)
-      .executeTakeFirst();
-    if (!s) throw new HubError('HUB_ERR_NOT_FOUND', { what: '受付' });
-    const persons = (s.record.persons ?? []).map((p) => ({ id: p.id }));
-    const viewer = viewerOf(request);
-    app.hub.disclosure.visit(viewer, await app.hub.visits.get(s.visit_id, clientId));
-    await app.hub.disclosure.submission(
-      viewer,
-      persons.map((p) => p.id),
-      s,
-    );
-    if (action) {
-      await app.hub.audit.record(
-        visitAudit(request, s.visit_id, persons, action, [
-          `${s.form_id}:${Object.keys(s.record.values).length}`,
-        ]),
-      );
-    }
-    const deliveries = await db
-      .selectFrom('deliveries')
-      .selectAll()
-      .where('submission_id', '=', id)
-      .orderBy('target')
-      .execute();
-    return {
-      id: s.id,
-      visitId: s.visit_id,
-      formId: s.form_id,
-      values: s.record.values,
-      ...(s.record.confirmedBy ? { confirmedBy: s.record.confirmedBy } : {}),
-      signatures: s.record.signatures ?? [],
-      createdAt: new Date(s.created_at).toISOString(),
-      deliveries: deliveries.map(deliveryView),
-    };
-  }
-
   app.get(
     '/submissions/:id',
     {
@@ -80,10 +16,10 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'An accepted submission and each delivery: pending, delivered (when, artifact), failed (attempts, last error), dead',
         params: Type.Object({ id: Type.String() }),
-        response: { 200: Submission, ...problems(401, 403, 404) },
+        response: { 200: Type.Ref(Submission), ...problems(401, 403, 404) },
       },
     },
-    async (request) => load(request, request.params.id, 'submissions.read'),
+    async (request) => readSubmission(app.hub, actorOf(request), request.params.id, 'submissions.read'),
   );
 
   app.post(
@@ -95,29 +31,50 @@ export const submissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Replay the failed and dead deliveries of a submission (rows carry the submission id: importers skip repeats)',
         params: Type.Object({ id: Type.String() }),
-        response: { 202: Submission, ...problems(401, 403, 404) },
+        response: { 202: Type.Ref(Submission), ...problems(401, 403, 404) },
       },
     },
-    async (request, reply) => {
-      await load(request, request.params.id, 'submissions.redeliver');
-      await db
-        .updateTable('deliveries')
-        // A replay asked for by staff writes a new file.
-        .set({
-          status: 'pending',
-          attempts: 0,
-          next_attempt_at: new Date(),
-          claimed_until: null,
-          claimed_by: null,
-          file_name: null,
-          file_sha256: null,
-          file_rows: null,
-          file_stage: null,
-        })
-        .where('submission_id', '=', request.params.id)
-        .where('status', 'in', ['failed', 'dead'])
-        .execute();
-      return reply.code(202).send(await load(request, request.params.id));
+    async (request, reply) =>
+      reply.code(202).send(await redeliver(app.hub, actorOf(request), request.params.id)),
+  );
+
+  app.addContentTypeParser(
+    'image/png',
+    { parseAs: 'buffer', bodyLimit: MAX_SIGNATURE_BYTES },
+    (_r, body, done) => done(null, body),
+  );
+
+  app.put(
+    '/submissions/:id/signature',
+    {
+      config: { scope: 'submissions:write' },
+      schema: {
+        tags: ['visits'],
+        operationId: 'putSubmissionSignature',
+        summary: `Keep the resident's signature image (PNG, at most ${MAX_SIGNATURE_BYTES / 1024} KiB) with a submission`,
+        params: Type.Object({ id: Type.String() }),
+        consumes: ['image/png'],
+        body: Type.Unknown({ description: 'the PNG bytes' }),
+        response: { 200: Type.Ref(Submission), ...problems(400, 401, 403, 404, 413, 415, 422) },
+      },
     },
+    async (request) => attachSignature(app.hub, actorOf(request), request.params.id, request.body as Buffer),
+  );
+
+  app.get(
+    '/submissions/:id/signature',
+    {
+      config: { scope: 'submissions:write' },
+      schema: {
+        tags: ['visits'],
+        operationId: 'getSubmissionSignature',
+        summary: 'The signature image kept with a submission',
+        params: Type.Object({ id: Type.String() }),
+        produces: ['image/png'],
+        response: { 200: Type.Unknown({ description: 'image/png' }), ...problems(401, 403, 404) },
+      },
+    },
+    async (request, reply) =>
+      reply.type('image/png').send(await signatureImage(app.hub, actorOf(request), request.params.id)),
   );
 };

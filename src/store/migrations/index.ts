@@ -11,6 +11,7 @@ import * as m0009 from './0009-crash-recovery.ts';
 import * as m0010 from './0010-import-state.ts';
 import * as m0011 from './0011-search-keys.ts';
 import * as m0012 from './0012-console-sessions.ts';
+import * as m0013 from './0013-visit-status.ts';
 import * as m0014 from './0014-disclosure.ts';
 
 /** Every migration, in order. A new one is a new file here; applied ones are never edited. */
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   '0010-import-state': m0010,
   '0011-search-keys': m0011,
   '0012-console-sessions': m0012,
+  '0013-visit-status': m0013,
   '0014-disclosure': m0014,
 };
