@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify';
+import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import type { DestinationStream, LoggerOptions } from 'pino';
 
 /**
@@ -40,6 +40,26 @@ export function loggerOptions(level: string): LoggerOptions {
   };
 }
 
+/**
+ * Per-request lines ("incoming request", "request completed") at debug rather than info: at
+ * counter load they cost more than the request itself. Errored requests still log at error.
+ */
+class DebugRequestLogController extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    _request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (error)
+      reply.log.error({ res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 /** The Fastify options shared by `serve` and tests. */
 export function serverOptions(level: string, stream?: DestinationStream): FastifyServerOptions {
   return {
@@ -47,5 +67,6 @@ export function serverOptions(level: string, stream?: DestinationStream): Fastif
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
+    logController: new DebugRequestLogController(),
   };
 }
