@@ -94,7 +94,38 @@ export type FixedItem =
 
 /** Trims half-width (0x20) and full-width (U+3000) padding at both ends. */
 function trimPadding(s: string): string {
-  return s.replace(/^[ \u3000]+|[ \u3000]+$/g, '');
+  let start = 0;
+  let end = s.length;
+  while (start < end && (s.charCodeAt(start) === 0x20 || s.charCodeAt(start) === 0x3000)) start++;
+  while (end > start && (s.charCodeAt(end - 1) === 0x20 || s.charCodeAt(end - 1) === 0x3000)) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
+}
+
+/** Whether the encoding decodes every byte 00–7F to the same code point (checked once). */
+const asciiIdentity = new Map<Encoding, boolean>();
+function decodesAsciiAsIs(encoding: Encoding): boolean {
+  let same = asciiIdentity.get(encoding);
+  if (same === undefined) {
+    const ascii = Uint8Array.from({ length: 0x80 }, (_, i) => i);
+    const d = decodeBytes(ascii, encoding);
+    same = 'text' in d && d.text === Buffer.from(ascii).toString('latin1');
+    asciiIdentity.set(encoding, same);
+  }
+  return same;
+}
+
+/**
+ * Decodes one field's bytes: a field of bytes below 0x80 (codes, dates, numbers, padding) needs
+ * no decoder where the encoding maps them to themselves; any other goes through `decodeBytes`,
+ * which reports invalid bytes and keeps 外字 as PUA.
+ */
+function decodeField(bytes: Buffer, encoding: Encoding, asciiAsIs: boolean): ReturnType<typeof decodeBytes> {
+  if (asciiAsIs) {
+    let i = 0;
+    while (i < bytes.length && bytes[i]! < 0x80) i++;
+    if (i === bytes.length) return { text: bytes.toString('latin1') };
+  }
+  return decodeBytes(bytes, encoding);
 }
 
 /**
@@ -110,6 +141,7 @@ export async function* readFixedWidth(
 ): AsyncGenerator<FixedItem> {
   const byCode = new Map(Object.entries(layout.records).map(([type, r]) => [r.code, { type, ...r }]));
   const t = layout.typeField;
+  const asciiAsIs = decodesAsciiAsIs(encoding);
   for await (const rec of records(input, layout)) {
     const { line, bytes } = rec;
     if (bytes.length !== layout.recordLength) {
@@ -142,7 +174,7 @@ export async function* readFixedWidth(
     let bad: FixedItem | undefined;
     for (const f of type.fields) {
       const slice = bytes.subarray(f.start - 1, f.start - 1 + f.length);
-      const decoded = decodeBytes(slice, encoding);
+      const decoded = decodeField(slice, encoding, asciiAsIs);
       if ('invalid' in decoded) {
         bad = {
           kind: 'reject',
