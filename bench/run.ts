@@ -42,8 +42,9 @@ if (
   );
   process.exit(2);
 }
-const progress = (line: string) => process.stderr.write(`${line}\n`);
 const started = performance.now();
+const progress = (line: string) =>
+  process.stderr.write(`${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s  ${line}\n`);
 const loadBefore = os.loadavg();
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-'));
@@ -198,6 +199,7 @@ async function measureDatabase(database: 'postgres' | 'pglite'): Promise<Figure[
       10,
       true,
     );
+    progress(`[${database}] done`);
     child.send({ type: 'exit' });
     return databaseFigures(database, done, during, { bare, read, kana });
   } catch (e) {
