@@ -192,6 +192,14 @@ export const errorCatalog = {
   // Configuration and mapping files.
   HUB_ERR_CONFIG: { status: 500, title: 'Configuration error', detail: '{message}' },
   HUB_ERR_MAPPING: { status: 500, title: 'Mapping error', detail: '{message}' },
+
+  // The audit log's hash chain.
+  HUB_ERR_AUDIT_CHAIN_HEAD: {
+    status: 500,
+    title: 'Audit log unavailable',
+    detail:
+      '監査ログの連鎖の先頭（audit_chain_head）がないため監査記録を書けず、個人情報は返しません。madoguchi-hub audit verify で確認してください',
+  },
 } as const satisfies Record<string, { status: number; title: string; detail: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

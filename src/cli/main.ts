@@ -5,6 +5,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { adapters } from '../../adapters/index.ts';
 import { buildApp } from '../app.ts';
+import { verificationText } from '../audit/verification-text.ts';
+import { parseAuditAnchor, verifyAuditChain } from '../audit/verify-chain.ts';
 import { type Config, loadConfig } from '../config/env.ts';
 import { HubError } from '../errors.ts';
 import { fileSource } from '../ingest/sources.ts';
@@ -23,6 +25,8 @@ const usage = `madoguchi-hub <command>
   validate                           check mappings, code tables, forms and rules
   openapi                            write openapi/openapi.json (and mappings/schema/*.json)
   jobs list | jobs run NAME          schedules and an immediate run
+  audit verify [--json] [--anchor SEQ:HASH]
+                                     check the audit log's hash chain (exit 1 at the first bad row)
   demo                               import the sample data and serve (prints a demo API key)
   scenario chigasaki                 the 茅ヶ崎 family's 転入 end to end over HTTP, with the write count
 
@@ -49,6 +53,8 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         return await openapiCommand(out);
       case 'jobs':
         return await jobsCommand(rest, out);
+      case 'audit':
+        return await auditCommand(rest, out, err);
       case 'demo':
         return await demoCommand(out);
       case 'scenario':
@@ -209,6 +215,46 @@ async function jobsCommand(args: string[], out: NodeJS.WritableStream): Promise<
   } finally {
     await app.close();
   }
+}
+
+async function auditCommand(
+  args: string[],
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<number> {
+  let parsed: ReturnType<typeof parseAuditArgs>;
+  try {
+    parsed = parseAuditArgs(args);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (parsed.positionals.length !== 1 || parsed.positionals[0] !== 'verify')
+    throw new UsageError('audit verify [--json] [--anchor SEQ:HASH]');
+  const anchor = parsed.values.anchor === undefined ? undefined : parseAuditAnchor(parsed.values.anchor);
+  if (parsed.values.anchor !== undefined && !anchor)
+    throw new UsageError('--anchor は 連番:ハッシュ（SEQ:HASH、SHA-256 16進64桁）です');
+  const json = parsed.values.json;
+  const app = await buildApp(
+    loadConfig(process.env, {
+      logLevel: json ? 'silent' : (process.env.LOG_LEVEL as Config['logLevel']) || 'warn',
+    }),
+  );
+  try {
+    const result = await verifyAuditChain(app.hub.audit, anchor ? { anchor } : {});
+    if (json) out.write(`${JSON.stringify(result)}\n`);
+    else (result.ok ? out : err).write(verificationText(result));
+    return result.ok ? 0 : 1;
+  } finally {
+    await app.close();
+  }
+}
+
+function parseAuditArgs(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, anchor: { type: 'string' } },
+  });
 }
 
 async function demoCommand(out: NodeJS.WritableStream): Promise<number> {

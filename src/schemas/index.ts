@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { LifeEvent } from '../procedures/rules.ts';
 import { Address } from './address.ts';
+import { AuditChainLink, AuditProblem, AuditRecord, AuditVerification } from './audit.ts';
 import { FieldProvenance, HubDate, Problem, Provenance } from './common.ts';
 import { Delivery } from './delivery.ts';
 import { Enrolment, Program } from './enrolment.ts';
@@ -33,4 +34,8 @@ export const allSchemas: TSchema[] = [
   VisitInput,
   Visit,
   Delivery,
+  AuditChainLink,
+  AuditRecord,
+  AuditProblem,
+  AuditVerification,
 ];

@@ -64,6 +64,9 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableSchema: options.databaseSchema ?? rows[0]?.schema ?? 'public',
+    // Migration numbers are handed out ahead and merged in any order: a database that already
+    // has a later one still gets an earlier one that arrives after it.
+    allowUnorderedMigrations: true,
   });
 
   return {

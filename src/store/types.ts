@@ -95,6 +95,17 @@ export interface AuditLogTable {
   fields: Json<string[]>;
   restricted_reason: string | null;
   request_id: string | null;
+  /** The row's place in the chain: 1, 2, 3, … without gaps. */
+  seq: number;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row (`id` = 1): the chain's last place and hash; every append locks it. */
+export interface AuditChainHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
 }
 
 export interface VisitsTable {
@@ -212,6 +223,7 @@ export interface Database {
   import_rejects: ImportRejectsTable;
   import_seen: ImportSeenTable;
   audit_log: AuditLogTable;
+  audit_chain_head: AuditChainHeadTable;
   visits: VisitsTable;
   transfer_certificates: TransferCertificatesTable;
   transfer_persons: TransferPersonsTable;
