@@ -61,6 +61,8 @@ describe('npm run bench -- --json', () => {
     expect([...byId.keys()].sort()).toEqual(
       [
         'fixedWidth.ratioToSplitting',
+        'fixedWidth.wallRatioToSplitting',
+        'fixedWidth.ratioToSplitAndDecode',
         'fixedWidth.readerRecordsPerSecond',
         ...ids(database),
         ...ids(other),
