@@ -117,14 +117,14 @@ function decodesAsciiAsIs(encoding: Encoding): boolean {
 
 /**
  * The quick decoding of one field's bytes, or undefined where only `decodeBytes` can say (and
- * then report invalid bytes): CP932 by its table; elsewhere a field of bytes below 0x80 (codes,
- * dates, numbers, padding) where the encoding maps them to themselves.
+ * then report invalid bytes): a field of bytes below 0x80 (codes, dates, numbers, padding) as
+ * Latin-1 where the encoding maps them to themselves; other CP932 fields by its table.
  */
 function quickDecoder(encoding: Encoding): (bytes: Buffer, start: number, end: number) => string | undefined {
-  if (encoding === 'cp932') return decodeCp932Field;
-  if (!decodesAsciiAsIs(encoding)) return () => undefined;
+  const other = encoding === 'cp932' ? decodeCp932Field : () => undefined;
+  if (!decodesAsciiAsIs(encoding)) return other;
   return (bytes, start, end) => {
-    for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return undefined;
+    for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return other(bytes, start, end);
     return bytes.toString('latin1', start, end);
   };
 }
