@@ -24,6 +24,8 @@ import type { ChildArgs, ChildMessage } from './protocol.ts';
 
 const args = JSON.parse(process.argv[2]!) as ChildArgs;
 const send = (m: ChildMessage) => process.send!(m);
+// Without its parent nobody will tell it to stop serving.
+process.on('disconnect', () => process.exit(1));
 
 async function fileSource(file: string): Promise<ImportSource> {
   const hash = createHash('sha256');

@@ -212,7 +212,9 @@ async function measureDatabase(database: 'postgres' | 'pglite'): Promise<Figure[
       true,
     );
     progress(`[${database}] done`);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     child.send({ type: 'exit' });
+    await exited;
     return databaseFigures(database, done, during, { bare, read, kana });
   } catch (e) {
     child.kill();
