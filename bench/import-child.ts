@@ -2,8 +2,8 @@
  * One database's import benchmark, run in its own process so that its peak RSS is its own:
  * `node --import tsx bench/import-child.ts` forked by bench/run.ts, which talks to it over IPC.
  *
- * It serves the hub on a loopback port from the start (so that the parent can probe it during
- * the import), imports a seed file, measures the raw floor over the big file's bytes (read +
+ * It serves the hub on a loopback port from the start (so that the parent can probe it idle and
+ * during the import), imports a seed file, waits for the parent's `go`, measures the raw floor over the big file's bytes (read +
  * decode + split), imports the big file (wall time, this process's CPU, the PostgreSQL backends'
  * CPU from /proc where readable), imports the next night's file with 1% of persons changed,
  * reports peak RSS, then serves a bare Fastify route with the body of one person until told to
@@ -119,6 +119,15 @@ const seed = await app.hub.importFile(await fileSource(args.seedFile), { adapter
 const seeded = await app.hub.store.db.selectFrom('persons').select('id').limit(1).executeTakeFirstOrThrow();
 if (seed.counts.inserted === 0) throw new Error('seed import inserted nothing');
 send({ type: 'serving', port, seedId: seeded.id });
+// The parent probes the idle hub first, then lets the measurements begin.
+await new Promise<void>((resolve) => {
+  const go = (m: { type: string }) => {
+    if (m.type !== 'go') return;
+    process.off('message', go);
+    resolve();
+  };
+  process.on('message', go);
+});
 
 const floor = await medianOf(3, () => rawFloor(args.file));
 // The header is a record too.

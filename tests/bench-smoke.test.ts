@@ -28,6 +28,7 @@ const perDatabase = [
   'api.kanaP99',
   'rss.importPeakMb',
   'duringImport.maxLatencyMs',
+  'duringImport.p99RatioToIdle',
 ];
 const ids = (db: string) =>
   perDatabase.map((name) => {
