@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify';
+import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import type { DestinationStream, LoggerOptions } from 'pino';
 import type { RequestLimits } from './config/env.ts';
 import { HubError } from './errors.ts';
@@ -51,6 +51,26 @@ export function loggerOptions(level: string): LoggerOptions {
 }
 
 /**
+ * Per-request lines ("incoming request", "request completed") at debug rather than info: at
+ * counter load they cost more than the request itself. Errored requests still log at error.
+ */
+class DebugRequestLogController extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    _request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (error)
+      reply.log.error({ res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
+/**
  * The Fastify options shared by `serve` and tests. Node answers 408 itself when headers (or a
  * whole request, when `requestTimeoutMs` is set) take too long; slow bodies are cut by the
  * request-limits plugin.
@@ -78,6 +98,7 @@ export function serverOptions(
           },
         }
       : {}),
+    logController: new DebugRequestLogController(),
   };
 }
 

@@ -62,11 +62,27 @@ export function decodeBytes(
 ): { text: string } | { invalid: InvalidBytes } {
   if (encoding === 'euc-jp') return decodeEucJpMs(bytes);
   try {
-    const text = new TextDecoder(whatwgLabel(encoding), { fatal: true, ignoreBOM: true }).decode(bytes);
+    const text = sharedDecoder(encoding).decode(bytes);
     return { text: encoding === 'cp932' ? fixSjisControls(text) : text };
   } catch {
+    // A decoder that threw is not reused: its state after the error is not specified.
+    decoders.delete(encoding);
     return { invalid: findInvalid(bytes, encoding) };
   }
+}
+
+/**
+ * One fatal decoder per encoding for whole-input (non-streaming) calls: building a TextDecoder
+ * costs more than decoding a short field with it.
+ */
+const decoders = new Map<Encoding, { decode(input: Uint8Array): string }>();
+function sharedDecoder(encoding: Encoding): { decode(input: Uint8Array): string } {
+  let d = decoders.get(encoding);
+  if (!d) {
+    d = new TextDecoder(whatwgLabel(encoding), { fatal: true, ignoreBOM: true });
+    decoders.set(encoding, d);
+  }
+  return d;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { errorMessage } from '../errors.ts';
 import type { ReadItem } from '../sdk/adapter.ts';
+import { decodeCp932Field } from './cp932-fields.ts';
 import { decodeBytes, type Encoding } from './decode.ts';
 import { encodeCp932, type GaijiReverse } from './encode.ts';
 import { splitLines } from './lines.ts';
@@ -94,7 +95,38 @@ export type FixedItem =
 
 /** Trims half-width (0x20) and full-width (U+3000) padding at both ends. */
 function trimPadding(s: string): string {
-  return s.replace(/^[ \u3000]+|[ \u3000]+$/g, '');
+  let start = 0;
+  let end = s.length;
+  while (start < end && (s.charCodeAt(start) === 0x20 || s.charCodeAt(start) === 0x3000)) start++;
+  while (end > start && (s.charCodeAt(end - 1) === 0x20 || s.charCodeAt(end - 1) === 0x3000)) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
+}
+
+/** Whether the encoding decodes every byte 00–7F to the same code point (checked once). */
+const asciiIdentity = new Map<Encoding, boolean>();
+function decodesAsciiAsIs(encoding: Encoding): boolean {
+  let same = asciiIdentity.get(encoding);
+  if (same === undefined) {
+    const ascii = Uint8Array.from({ length: 0x80 }, (_, i) => i);
+    const d = decodeBytes(ascii, encoding);
+    same = 'text' in d && d.text === Buffer.from(ascii).toString('latin1');
+    asciiIdentity.set(encoding, same);
+  }
+  return same;
+}
+
+/**
+ * The quick decoding of one field's bytes, or undefined where only `decodeBytes` can say (and
+ * then report invalid bytes): a field of bytes below 0x80 (codes, dates, numbers, padding) as
+ * Latin-1 where the encoding maps them to themselves; other CP932 fields by its table.
+ */
+function quickDecoder(encoding: Encoding): (bytes: Buffer, start: number, end: number) => string | undefined {
+  const other = encoding === 'cp932' ? decodeCp932Field : () => undefined;
+  if (!decodesAsciiAsIs(encoding)) return other;
+  return (bytes, start, end) => {
+    for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return other(bytes, start, end);
+    return bytes.toString('latin1', start, end);
+  };
 }
 
 /**
@@ -110,8 +142,14 @@ export async function* readFixedWidth(
 ): AsyncGenerator<FixedItem> {
   const byCode = new Map(Object.entries(layout.records).map(([type, r]) => [r.code, { type, ...r }]));
   const t = layout.typeField;
-  for await (const rec of records(input, layout)) {
-    const { line, bytes } = rec;
+  const quick = quickDecoder(encoding);
+  const source =
+    layout.recordSeparator === 'none' ? fixedLengthRecords(input, layout.recordLength) : splitLines(input);
+  for await (const rec of source) {
+    if (rec.bytes.length === 0 && layout.recordSeparator !== 'none') continue;
+    const line = rec.line;
+    // A copy: a record kept as a reject's raw bytes must not hold the whole read chunk.
+    const bytes = layout.recordSeparator === 'none' ? rec.bytes : Buffer.from(rec.bytes);
     if (bytes.length !== layout.recordLength) {
       yield {
         kind: 'reject',
@@ -141,8 +179,13 @@ export async function* readFixedWidth(
     const values: Record<string, string> = {};
     let bad: FixedItem | undefined;
     for (const f of type.fields) {
-      const slice = bytes.subarray(f.start - 1, f.start - 1 + f.length);
-      const decoded = decodeBytes(slice, encoding);
+      const start = f.start - 1;
+      const text = quick(bytes, start, start + f.length);
+      if (text !== undefined) {
+        values[f.name] = trimPadding(text);
+        continue;
+      }
+      const decoded = decodeBytes(bytes.subarray(start, start + f.length), encoding);
       if ('invalid' in decoded) {
         bad = {
           kind: 'reject',
@@ -161,24 +204,17 @@ export async function* readFixedWidth(
   }
 }
 
-async function* records(
+async function* fixedLengthRecords(
   input: AsyncIterable<Uint8Array>,
-  layout: FixedLayoutFile,
+  recordLength: number,
 ): AsyncGenerator<{ line: number; bytes: Buffer }> {
-  if (layout.recordSeparator !== 'none') {
-    for await (const l of splitLines(input)) {
-      if (l.bytes.length === 0) continue;
-      yield { line: l.line, bytes: Buffer.from(l.bytes) };
-    }
-    return;
-  }
   let carry = Buffer.alloc(0);
   let n = 0;
   for await (const chunk of input) {
     carry = carry.length ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
-    while (carry.length >= layout.recordLength) {
-      yield { line: ++n, bytes: carry.subarray(0, layout.recordLength) };
-      carry = carry.subarray(layout.recordLength);
+    while (carry.length >= recordLength) {
+      yield { line: ++n, bytes: carry.subarray(0, recordLength) };
+      carry = carry.subarray(recordLength);
     }
   }
   if (carry.length > 0 && !(carry.length === 1 && carry[0] === 0x1a)) yield { line: ++n, bytes: carry };

@@ -48,3 +48,25 @@ describe('logs carry no personal data', () => {
     }
   });
 });
+
+describe('per-request log lines', () => {
+  it('are written at debug, so an info-level hub writes none for a served request', async () => {
+    const atInfo: string[] = [];
+    const atDebug: string[] = [];
+    const info = await testApp({ logLevel: 'info', logLines: atInfo });
+    const debug = await testApp({ logLevel: 'debug', logLines: atDebug });
+    try {
+      for (const app of [info, debug]) expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+      const requestLines = (lines: string[]) =>
+        lines.map((l) => JSON.parse(l)).filter((l) => /incoming request|request completed/.test(l.msg));
+      expect(requestLines(atInfo)).toEqual([]);
+      expect(requestLines(atDebug).map((l) => [l.level, l.msg])).toEqual([
+        [20, 'incoming request'],
+        [20, 'request completed'],
+      ]);
+    } finally {
+      await info.close();
+      await debug.close();
+    }
+  });
+});
