@@ -25,6 +25,11 @@ export function secretsIn(body: string, secrets: readonly string[]): string[] {
   const folded = texts.map((t) => t.normalize('NFKC'));
   return secrets.filter((secret) => {
     const nfkc = secret.normalize('NFKC');
+    // A number (宛名番号, 世帯番号) counts only standing alone, not inside a longer one or a hash.
+    if (/^\d+$/.test(nfkc)) {
+      const alone = new RegExp(`(?<![0-9A-Za-z])${nfkc}(?![0-9A-Za-z])`);
+      return folded.some((t) => alone.test(t));
+    }
     return (
       texts.some((t) => t.includes(secret)) ||
       folded.some((t) => t.includes(nfkc)) ||

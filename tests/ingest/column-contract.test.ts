@@ -113,7 +113,7 @@ describe('the column contract: every column is read, kept, declared ignored or r
       },
     ]);
     expect((await person('201')).record.extras).toEqual({ 備考: '窓口で確認済' });
-    const metrics = (await app.inject({ url: '/metrics' })).body;
+    const metrics = (await app.inject({ url: '/metrics', headers: auth(keys.admin) })).body;
     expect(metrics).toMatch(
       /hub_import_warnings_total\{adapter="juki-standard-csv",code="HUB_ERR_UNKNOWN_COLUMN"\} 2/,
     );

@@ -86,7 +86,7 @@ describe('operations APIs: imports, deliveries, jobs, dashboard, metrics', () =>
   });
 
   it('reports the outbox and imports as Prometheus metrics', async () => {
-    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await app.inject({ method: 'GET', url: '/metrics', headers: auth(keys.admin) })).body;
     expect(text).toContain(`hub_deliveries{target="${demoBrokenTarget}",status="dead"} 1`);
     expect(text).toContain(`hub_deliveries_dead_total{target="${demoBrokenTarget}"} 1`);
     expect(text).toMatch(/^hub_outbox_depth 0$/m);
@@ -98,7 +98,7 @@ describe('operations APIs: imports, deliveries, jobs, dashboard, metrics', () =>
   });
 
   it('docs/alerts.yaml alerts only on metrics the hub exports', async () => {
-    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await app.inject({ method: 'GET', url: '/metrics', headers: auth(keys.admin) })).body;
     const rules = parse(readFileSync(path.join(root, 'docs', 'alerts.yaml'), 'utf8')) as {
       groups: { rules: { alert: string; expr: string }[] }[];
     };
@@ -143,7 +143,7 @@ describe('operations APIs: imports, deliveries, jobs, dashboard, metrics', () =>
     expect(audited).toEqual([
       expect.objectContaining({ client_id: 'admin-1', fields: [`target:${demoBrokenTarget}`, 'count:1'] }),
     ]);
-    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics', headers: auth(keys.admin) })).body;
     expect(metrics).toMatch(/^hub_outbox_depth 1$/m);
     expect(await app.hub.dispatcher.runOnce()).toMatchObject({ delivered: 1 });
     expect((await get(`/v1/deliveries?status=delivered&target=${demoBrokenTarget}`)).json().total).toBe(1);

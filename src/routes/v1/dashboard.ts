@@ -11,6 +11,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { scope: 'console' },
       schema: {
         tags: ['operations'],
+        operationId: 'getDashboard',
         summary:
           'At a glance: the newest import per source, the outbox per target, jobs with last and next run, the audit trail',
         querystring: Type.Object({

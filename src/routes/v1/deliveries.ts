@@ -14,6 +14,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { scope: 'console' },
       schema: {
         tags: ['operations'],
+        operationId: 'listDeliveries',
         summary: 'Deliveries, newest first, by status, target, submission and creation time',
         description: 'Each with its attempts and the error of its last attempt; no submitted values.',
         querystring: Type.Object({ ...DeliveryFilter.properties, ...Limits }),
@@ -32,6 +33,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { scope: 'console' },
       schema: {
         tags: ['operations'],
+        operationId: 'redeliverDelivery',
         summary: 'Replay one failed or dead delivery now',
         params: Type.Object({ id: Type.String() }),
         response: { 202: Type.Ref(OutboxDelivery), ...problems(401, 403, 404, 409) },
@@ -60,6 +62,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { scope: 'console' },
       schema: {
         tags: ['operations'],
+        operationId: 'redeliverDeadDeliveries',
         summary: 'Replay every dead delivery of a target (after its fault was fixed)',
         body: Type.Object({ target: Type.String({ description: 'a target id' }) }),
         response: { 202: Type.Ref(RedeliverResult), ...problems(400, 401, 403, 404) },
