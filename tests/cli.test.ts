@@ -1,47 +1,15 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore } from '../src/store/db.ts';
 import { onPostgres } from './helpers/app.ts';
-import { realWorld, root, sampleLines, samplePath } from './helpers/files.ts';
+import { cliWorkspace } from './helpers/cli.ts';
+import { realWorld, sampleLines, samplePath } from './helpers/files.ts';
 
-const run = promisify(execFile);
-const work = mkdtempSync(path.join(tmpdir(), 'hub-cli-'));
-const schema = `cli_${randomBytes(4).toString('hex')}`;
-const env = {
-  ...process.env,
-  HUB_DATA_DIR: path.join(work, 'data'),
-  ...(onPostgres ? { DATABASE_SCHEMA: schema } : {}),
-  LOG_LEVEL: 'warn',
-};
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [path.join(root, 'bin', 'madoguchi-hub.js'), ...args],
-      { env, cwd: work },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const { work, schema, env, cli, dropSchema } = cliWorkspace('hub-cli-');
 
 describe('madoguchi-hub CLI', () => {
-  afterAll(async () => {
-    if (!onPostgres) return;
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    await client.query(`drop schema if exists "${schema}" cascade`);
-    await client.end();
-  });
+  afterAll(dropSchema);
 
   it('imports the MADO sample with --json: 27 inserted, then unchanged', async () => {
     const first = await cli('import', '--adapter', 'juki-standard-csv', '--json', samplePath);

@@ -1,45 +1,13 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verificationText } from '../../src/audit/verification-text.ts';
 import { main } from '../../src/cli/main.ts';
 import { createAuditRepository } from '../../src/store/audit-repo.ts';
 import { createStore, type Store } from '../../src/store/db.ts';
 import { onPostgres } from '../helpers/app.ts';
-import { root } from '../helpers/files.ts';
+import { cliWorkspace } from '../helpers/cli.ts';
 
-const run = promisify(execFile);
-const work = mkdtempSync(path.join(tmpdir(), 'hub-audit-cli-'));
-const schema = `cli_${randomBytes(4).toString('hex')}`;
-const env = {
-  ...process.env,
-  HUB_DATA_DIR: path.join(work, 'data'),
-  ...(onPostgres ? { DATABASE_SCHEMA: schema } : {}),
-  LOG_LEVEL: 'warn',
-};
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [path.join(root, 'bin', 'madoguchi-hub.js'), ...args],
-      {
-        env,
-        cwd: work,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const { schema, env, cli, dropSchema } = cliWorkspace('hub-audit-cli-');
 
 /** The database the CLI uses, opened in this process while no CLI runs. */
 async function withStore<T>(f: (store: Store) => Promise<T>): Promise<T> {
@@ -56,13 +24,7 @@ async function withStore<T>(f: (store: Store) => Promise<T>): Promise<T> {
 }
 
 describe('madoguchi-hub audit verify', () => {
-  afterAll(async () => {
-    if (!onPostgres) return;
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    await client.query(`drop schema if exists "${schema}" cascade`);
-    await client.end();
-  });
+  afterAll(dropSchema);
 
   it('exits 0 on an intact chain and 1 naming the first bad row after a row is deleted', {
     timeout: 240_000,
