@@ -161,6 +161,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     : [];
   const ingestDeps: IngestDeps = {
     db: store.db,
+    copyInto: store.copyInto,
     adapters,
     mappings,
     log: app.log,

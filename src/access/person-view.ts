@@ -52,7 +52,7 @@ export function cutRecord(
 export function personView(row: PersonRow, cut: PersonCut): { person: Person; fields: string[] } {
   const { record, withheld } = cutRecord(row.record, cut);
   const provenance = Object.fromEntries(
-    Object.entries(expandProvenance(row.provenance)).filter(
+    Object.entries(expandProvenance(row.provenance, row.record)).filter(
       ([path]) => !withheld.includes(path.split('.')[0]!),
     ),
   );

@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
-import type { Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { errorMessage, InputError } from '../errors.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
 import type { CompiledMapping } from '../mapping/compile.ts';
@@ -125,7 +125,7 @@ export const FAILED_RUN_REJECTS_KEPT = 1000;
  * Counts and gathers the rejects of a run and writes them in batches inside its transaction;
  * the first ones are also kept for a run that fails and rolls back.
  */
-export function rejectCollector(trx: Transaction<Database>, run: RunProgress) {
+export function rejectCollector(trx: Kysely<Database>, run: RunProgress) {
   let pending: RejectInput[] = [];
   return {
     add(r: RejectInput): void {

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type MigrationResultSet, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { HubError } from '../errors.ts';
+import { type CopyInto, pgliteCopyInto, postgresCopyInto } from './copy-into.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrations } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -19,6 +20,8 @@ export interface StoreOptions {
 export interface Store {
   db: Kysely<Database>;
   kind: 'pglite' | 'postgres';
+  /** Bulk load in COPY text format, outside any transaction (the import's staging). */
+  copyInto: CopyInto;
   /** Applies pending migrations; throws when one fails. Safe to call from several instances. */
   migrate(): Promise<MigrationResultSet>;
   /** True when the database answers and every known migration is applied. */
@@ -32,6 +35,7 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 export async function createStore(options: StoreOptions): Promise<Store> {
   let db: Kysely<Database>;
   let kind: Store['kind'];
+  let copyInto: CopyInto;
   let release = () => {};
   if (options.databaseUrl) {
     kind = 'postgres';
@@ -51,6 +55,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       ...(schema ? { options: `-c search_path="${schema}"` } : {}),
     });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    copyInto = postgresCopyInto(pool);
   } else {
     kind = 'pglite';
     const memory = options.dataDir === 'memory://';
@@ -61,6 +66,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     try {
       const pglite = await PGlite.create(memory ? undefined : options.dataDir);
       db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+      copyInto = pgliteCopyInto(pglite, db);
     } catch (e) {
       release();
       throw e;
@@ -82,6 +88,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   return {
     db,
     kind,
+    copyInto,
     async migrate() {
       const result = await migrator.migrateToLatest();
       if (result.error) {

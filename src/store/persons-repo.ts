@@ -22,12 +22,12 @@ export interface PersonQuery {
 export function createPersonsRepository(db: Kysely<Database>) {
   return {
     async get(id: string): Promise<PersonRow | undefined> {
-      return db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
+      return db.selectFrom('person_records').selectAll().where('id', '=', id).executeTakeFirst();
     },
     async getMany(ids: readonly string[]): Promise<PersonRow[]> {
       if (ids.length === 0) return [];
       return db
-        .selectFrom('persons')
+        .selectFrom('person_records')
         .selectAll()
         .where('id', 'in', [...ids])
         .execute();
@@ -37,7 +37,7 @@ export function createPersonsRepository(db: Kysely<Database>) {
      * 異体字 and IVS folded), birth date, household; exact spellings are ranked first.
      */
     async search(q: PersonQuery): Promise<{ items: PersonRow[]; total: number }> {
-      let query = db.selectFrom('persons');
+      let query = db.selectFrom('person_records as persons');
       if (q.kana) {
         const k = likeEscape(kanaKey(q.kana));
         query = query.where((eb) =>
@@ -72,7 +72,7 @@ export function createPersonsRepository(db: Kysely<Database>) {
     },
     async household(householdId: string): Promise<PersonRow[]> {
       return db
-        .selectFrom('persons')
+        .selectFrom('person_records')
         .selectAll()
         .where('household_id', '=', householdId)
         .orderBy('household_order')

@@ -19,11 +19,26 @@ export interface StoredProvenance {
   columns: Record<string, string>;
 }
 
-/** The per-field provenance of the API, from the stored form. */
-export function expandProvenance(stored: StoredProvenance): Provenance {
+/**
+ * The per-field provenance of the API, from the stored form: the run's column map holds every
+ * field the mapping can fill; a person shows those its record has.
+ */
+export function expandProvenance(stored: StoredProvenance, record?: object): Provenance {
   const out: Provenance = {};
-  for (const [path, column] of Object.entries(stored.columns)) out[path] = { ...stored.source, column };
+  for (const [path, column] of Object.entries(stored.columns)) {
+    if (record && !hasPath(record, path)) continue;
+    out[path] = { ...stored.source, column };
+  }
   return out;
+}
+
+function hasPath(record: object, path: string): boolean {
+  let node: unknown = record;
+  for (const part of path.split('.')) {
+    if (node === null || typeof node !== 'object') return false;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node !== undefined;
 }
 
 export interface PersonsTable {
@@ -45,12 +60,27 @@ export interface PersonsTable {
   birth_iso: string | null;
   restricted: boolean;
   record: Json<PersonRecord>;
-  provenance: Json<StoredProvenance>;
+  /** The run's column map (`provenance_maps`); the run is `last_import_id`, the line `source_line`. */
+  provenance_map: string;
+  source_line: number;
   record_hash: string;
+  /** SHA-256 of the mapping fingerprint and the raw row: an unchanged row is skipped before mapping. */
+  raw_hash: string | null;
   missing_since: Timestamp | null;
   last_import_id: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** A person with its provenance expanded to the stored form (view `person_records`). */
+export interface PersonRecordsView extends PersonsTable {
+  provenance: ColumnType<StoredProvenance, never, never>;
+}
+
+/** A run's column map: canonical field → source column as the file spelled it. */
+export interface ProvenanceMapsTable {
+  id: string;
+  columns: Json<Record<string, string>>;
 }
 
 export interface ImportRunsTable {
@@ -271,12 +301,40 @@ export interface ConsoleSessionsTable {
   last_seen_at: Timestamp;
 }
 
+/** Rows of a running person import, loaded by COPY and merged into `persons` at its end. */
+export interface ImportStagingTable {
+  import_id: string;
+  line: number;
+  source_key: string;
+  person_id: string | null;
+  municipality_code: string | null;
+  atena_no: string | null;
+  household_id: string | null;
+  household_order: number | null;
+  resident_code: string | null;
+  status: string | null;
+  kana_key: string | null;
+  name_key: string | null;
+  kana_exact: string | null;
+  name_exact: string | null;
+  address_key: string | null;
+  birth_iso: string | null;
+  restricted: boolean | null;
+  record: Json<PersonRecord> | null;
+  record_hash: string | null;
+  raw_hash: string | null;
+  provenance_map: string | null;
+}
+
 export interface Database {
   persons: PersonsTable;
+  person_records: PersonRecordsView;
+  provenance_maps: ProvenanceMapsTable;
   import_runs: ImportRunsTable;
   import_rejects: ImportRejectsTable;
   import_run_sources: ImportRunSourcesTable;
   import_seen: ImportSeenTable;
+  import_staging: ImportStagingTable;
   audit_log: AuditLogTable;
   audit_chain_head: AuditChainHeadTable;
   visits: VisitsTable;
@@ -293,6 +351,6 @@ export interface Database {
   console_sessions: ConsoleSessionsTable;
 }
 
-export type PersonRow = Selectable<PersonsTable>;
+export type PersonRow = Selectable<PersonRecordsView>;
 export type NewPersonRow = Insertable<PersonsTable>;
 export type ImportRunRow = Selectable<ImportRunsTable>;

@@ -97,7 +97,7 @@ export async function visitContext(
     const matched = cert.persons.map((p) => p.matchedPersonId).filter((x): x is string => !!x);
     const residents = await seen(
       matched.length
-        ? await deps.db.selectFrom('persons').selectAll().where('id', 'in', matched).execute()
+        ? await deps.db.selectFrom('person_records').selectAll().where('id', 'in', matched).execute()
         : [],
     );
     for (const p of cert.persons) {
@@ -108,9 +108,13 @@ export async function visitContext(
   } else {
     const rows =
       'residentIds' in subjects
-        ? await deps.db.selectFrom('persons').selectAll().where('id', 'in', subjects.residentIds).execute()
+        ? await deps.db
+            .selectFrom('person_records')
+            .selectAll()
+            .where('id', 'in', subjects.residentIds)
+            .execute()
         : await deps.db
-            .selectFrom('persons')
+            .selectFrom('person_records')
             .selectAll()
             .where('household_id', '=', subjects.householdId)
             .where('status', '=', 'resident')

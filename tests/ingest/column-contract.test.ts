@@ -14,7 +14,7 @@ describe('the column contract: every column is read, kept, declared ignored or r
     app.hub.importFile(await fileSource(realWorld(name)), { adapter: 'juki-standard-csv', ...options });
   const person = async (atenaNo: string) => {
     const row = await app.hub.store.db
-      .selectFrom('persons')
+      .selectFrom('person_records')
       .select(['record', 'provenance'])
       .where('municipality_code', '=', '999998')
       .where('atena_no', '=', atenaNo)

@@ -21,7 +21,7 @@ describe('importing a legacy fixed-width CP932 file (juki-legacy-fixed)', () => 
   let app: App;
   const person = (atena: string): Promise<PersonRow> =>
     app.hub.store.db
-      .selectFrom('persons')
+      .selectFrom('person_records')
       .selectAll()
       .where('atena_no', '=', atena)
       .executeTakeFirstOrThrow();

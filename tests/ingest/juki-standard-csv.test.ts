@@ -10,7 +10,7 @@ const adapter = 'juki-standard-csv';
 
 async function personByAtena(app: App, atenaNo: string): Promise<PersonRow> {
   return app.hub.store.db
-    .selectFrom('persons')
+    .selectFrom('person_records')
     .selectAll()
     .where('atena_no', '=', atenaNo)
     .executeTakeFirstOrThrow();
