@@ -1,22 +1,23 @@
-import { createHash } from 'node:crypto';
 import type { TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { errorMessage } from '../errors.ts';
-import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
 import type { CompiledMapping } from '../mapping/compile.ts';
 import type { PersonRecord } from '../schemas/person.ts';
 import type { ReadItem } from '../sdk/adapter.ts';
-import { type CopyInto, copyText } from '../store/copy-into.ts';
-import type { RejectInput } from '../store/imports-repo.ts';
+import type { CopyInto } from '../store/copy-into.ts';
+import { insertRejects, type RejectInput } from '../store/imports-repo.ts';
 import type { Database } from '../store/types.ts';
 import { certificateIdsFor, updateCertificateStatus } from './certificates.ts';
-import { keyOf, mapItem, type RunProgress, rejectCollector, takeMeta } from './map-item.ts';
-import { ProvenanceMaps } from './provenance-maps.ts';
-import { sha256Hex } from './record-hash.ts';
-import { personSearchKeys } from './search-keys.ts';
-import { sourceOfKey } from './source-of-key.ts';
+import type { RunProgress } from './map-item.ts';
+import {
+  type KnownRow,
+  PersonStager,
+  type RecordItem,
+  STAGING_COLUMNS,
+  type StagedBatch,
+  type StagerProgress,
+} from './person-stager.ts';
 import { loopYielder } from './yield-to-loop.ts';
 
 /**
@@ -34,9 +35,10 @@ import { loopYielder } from './yield-to-loop.ts';
  *    unit for readers; on PGlite they are answered between the batches of phase 1.
  */
 
-export interface PersonRunProgress extends RunProgress {
-  /** Rejects whose key could not be read: their persons cannot be told apart from missing ones. */
-  keylessRejects: number;
+export interface PersonRunProgress extends RunProgress, StagerProgress {
+  counts: RunProgress['counts'];
+  /** Milliseconds per phase of the run, for the log line of its end (a profile of every import). */
+  phases: Record<string, number>;
 }
 
 export interface StagingDeps {
@@ -54,32 +56,7 @@ export interface StagedPersons {
   mapped: number;
 }
 
-const STAGING_COLUMNS = [
-  'import_id',
-  'line',
-  'source_key',
-  'person_id',
-  'municipality_code',
-  'atena_no',
-  'household_id',
-  'household_order',
-  'resident_code',
-  'status',
-  'kana_key',
-  'name_key',
-  'kana_exact',
-  'name_exact',
-  'address_key',
-  'birth_iso',
-  'restricted',
-  'record',
-  'record_hash',
-  'raw_hash',
-  'provenance_map',
-] as const;
-
-type RecordItem = Extract<ReadItem, { kind: 'record' }>;
-
+/** Phase 1 in the hub's own thread: read, stage batch by batch, yielding between rows. */
 export async function stagePersons(
   deps: StagingDeps,
   mapping: CompiledMapping,
@@ -88,168 +65,105 @@ export async function stagePersons(
   state: PersonRunProgress,
   mappingFingerprint: string,
 ): Promise<StagedPersons> {
-  const { db } = deps;
-  const rejects = rejectCollector(db, state);
-  const firstLine = new Map<string, number>();
-  const maps = new ProvenanceMaps();
-  const staged: StagedPersons = { codes: new Set(), mapped: 0 };
+  const stager = new PersonStager(mapping, check, deps.mappings, state, mappingFingerprint);
+  const writer = stagingWriter(deps.db, deps.copyInto, state);
   const pause = loopYielder();
-  let rawSeed = '';
   let batch: RecordItem[] = [];
-  // The COPY of the previous batch, running while this one is mapped.
-  let loading: Promise<void> = Promise.resolve();
-
-  const reject = (r: RejectInput, keyless: boolean) => {
-    if (keyless) state.keylessRejects++;
-    rejects.add(r);
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    const hashes = stager.rawHashes(items);
+    const known = await writer.lookup(hashes);
+    const started = performance.now();
+    const staged = stager.stage(items, hashes, known);
+    lap(state, 'map', started);
+    await writer.write(staged);
   };
-  const duplicate = (key: string, line: number, raw: Uint8Array): boolean => {
-    const first = firstLine.get(key);
-    if (first === undefined) {
-      firstLine.set(key, line);
-      return false;
-    }
-    reject(
-      {
-        line,
-        field: mapping.key.at(-1)!,
-        code: 'HUB_ERR_DUPLICATE_KEY',
-        message: errorMessage('HUB_ERR_DUPLICATE_KEY', {
-          field: mapping.key.join('+'),
-          value: key,
-          firstLine: first,
-        }),
-        raw,
-      },
-      false,
-    );
-    return true;
-  };
-
-  const flush = async (items: RecordItem[]) => {
-    if (items.length === 0) return;
-    const hashes = items.map((item) => rawHash(rawSeed, item.raw));
-    const known = await unchangedByRawHash(db, hashes);
-    const lines: string[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
-      const hash = hashes[i]!;
-      const stored = known.get(hash);
-      if (stored) {
-        if (duplicate(stored.source_key, item.line, item.raw)) continue;
-        state.counts.unchanged++;
-        staged.codes.add(stored.municipality_code);
-        state.sources.add(sourceOfKey(mapping.entity, stored.source_key));
-        lines.push(`${copyText(state.id)}\t${item.line}\t${copyText(stored.source_key)}${SEEN_ONLY_TAIL}`);
+  const started = performance.now();
+  try {
+    for await (const item of items) {
+      await pause();
+      if (item.kind === 'meta') {
+        stager.meta(item);
         continue;
       }
-      const mapped = mapItem(item, mapping, check, state, deps.mappings);
-      if (mapped.kind === 'skip') {
-        state.counts.skipped++;
+      state.counts.read++;
+      if (item.kind === 'reject') {
+        state.keylessRejects++;
+        state.counts.rejected++;
+        await writer.write({ text: '', maps: [], rejects: [{ ...item }] });
         continue;
       }
-      if (mapped.kind === 'reject') {
-        reject(mapped.reject, true);
-        continue;
-      }
-      const record = mapped.record as PersonRecord;
-      const key = keyOf(mapping, record);
-      if (duplicate(key, item.line, item.raw)) continue;
-      staged.codes.add(record.municipalityCode);
-      staged.mapped++;
-      lines.push(stagingLine(state.id, item.line, key, record, hash, maps.idFor(mapped.sources)));
+      batch.push(item);
+      if (batch.length >= deps.batchSize) await flush();
     }
-    const newMaps = maps.takeNew();
-    if (newMaps.length > 0) {
-      await db
-        .insertInto('provenance_maps')
-        .values(newMaps.map((m) => ({ id: m.id, columns: JSON.stringify(m.columns) })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-    await rejects.flush();
-    await loading;
-    if (lines.length === 0) return;
-    lines.push('');
-    loading = deps.copyInto('import_staging', STAGING_COLUMNS, lines.join('\n'));
-    // Awaited before the next COPY or at the end; a failure surfaces there.
-    loading.catch(() => {});
-  };
-
-  for await (const item of items) {
-    await pause();
-    if (item.kind === 'meta') {
-      takeMeta(item, mapping, state);
-      // An unchanged raw row means an unchanged person only under the same mapping, header and encoding.
-      rawSeed = `${mappingFingerprint}\n${state.encoding ?? ''}\n${item.fields.join('\t')}\n`;
-      continue;
-    }
-    state.counts.read++;
-    if (item.kind === 'reject') {
-      reject({ ...item }, true);
-      continue;
-    }
-    batch.push(item);
-    if (batch.length >= deps.batchSize) {
-      await flush(batch);
-      batch = [];
-    }
+    await flush();
+  } catch (error) {
+    // The rejects found before the failure are kept with the failed run.
+    await writer.done().catch(() => {});
+    throw error;
   }
-  await flush(batch);
-  await loading;
-  return staged;
+  await writer.done();
+  lap(state, 'stage', started);
+  return { codes: stager.codes, mapped: stager.mapped };
 }
 
-/** After the last column (`source_key`): every other staging column null, for a row seen unchanged. */
-const SEEN_ONLY_TAIL = '\t\\N'.repeat(STAGING_COLUMNS.length - 3);
-
-function rawHash(seed: string, raw: Uint8Array): string {
-  return createHash('sha256').update(seed).update(raw).digest('base64url').slice(0, 22);
+/** Adds the time since `started` to a phase of the run. */
+export function lap(state: { phases: Record<string, number> }, phase: string, started: number): void {
+  state.phases[phase] = Math.round((state.phases[phase] ?? 0) + performance.now() - started);
 }
 
-async function unchangedByRawHash(db: Kysely<Database>, hashes: string[]) {
-  const rows = await db
-    .selectFrom('persons')
-    .select(['raw_hash', 'source_key', 'municipality_code'])
-    .where('raw_hash', 'in', hashes)
-    .where('missing_since', 'is', null)
-    .execute();
-  return new Map(rows.map((r) => [r.raw_hash!, r]));
-}
-
-function stagingLine(
-  importId: string,
-  line: number,
-  key: string,
-  r: PersonRecord,
-  rawHash: string,
-  provenanceMap: string,
-): string {
-  const json = JSON.stringify(r);
-  const k = personSearchKeys(r);
-  return [
-    copyText(importId),
-    line,
-    copyText(key),
-    copyText(newId('per')),
-    copyText(r.municipalityCode),
-    copyText(r.atenaNo),
-    copyText(r.householdId),
-    copyText(r.householdOrder),
-    copyText(r.residentCode),
-    copyText(r.status),
-    copyText(k.kana_key),
-    copyText(k.name_key),
-    copyText(k.kana_exact),
-    copyText(k.name_exact),
-    copyText(k.address_key),
-    copyText(r.birthDate.iso),
-    copyText(r.restrictions.supportMeasure || r.restrictions.noCrossReference),
-    copyText(json),
-    sha256Hex(json),
-    rawHash,
-    provenanceMap,
-  ].join('\t');
+/**
+ * The database side of staging: unchanged raw rows looked up, column maps and rejects stored,
+ * rows loaded by COPY; the next batch is prepared while the database loads the last one.
+ */
+export function stagingWriter(db: Kysely<Database>, copyInto: CopyInto, state: PersonRunProgress) {
+  let loading: Promise<void> = Promise.resolve();
+  let pendingRejects: RejectInput[] = [];
+  return {
+    async lookup(hashes: string[]): Promise<Map<string, KnownRow>> {
+      const started = performance.now();
+      const rows = await db
+        .selectFrom('persons')
+        .select(['raw_hash', 'source_key', 'municipality_code'])
+        .where('raw_hash', 'in', hashes)
+        .where('missing_since', 'is', null)
+        .execute();
+      lap(state, 'lookup', started);
+      return new Map(rows.map((r) => [r.raw_hash!, r]));
+    },
+    async write(batch: StagedBatch): Promise<void> {
+      if (batch.maps.length > 0) {
+        await db
+          .insertInto('provenance_maps')
+          .values(batch.maps.map((m) => ({ id: m.id, columns: JSON.stringify(m.columns) })))
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+      pendingRejects.push(...batch.rejects);
+      if (pendingRejects.length >= 500 || batch.text !== '') {
+        await insertRejects(db, state.id, pendingRejects);
+        pendingRejects = [];
+      }
+      const waited = performance.now();
+      await loading;
+      lap(state, 'copyWait', waited);
+      if (batch.text === '') return;
+      loading = (async () => {
+        const started = performance.now();
+        await copyInto('import_staging', STAGING_COLUMNS, batch.text);
+        lap(state, 'copy', started);
+      })();
+      // Awaited before the next COPY or at the end; a failure surfaces there.
+      loading.catch(() => {});
+    },
+    async done(): Promise<void> {
+      await insertRejects(db, state.id, pendingRejects);
+      pendingRejects = [];
+      await loading;
+    },
+  };
 }
 
 /** Leaves nothing of a run in staging (after its merge, or when it failed). */
@@ -277,6 +191,15 @@ export async function mergePersons(
 ): Promise<void> {
   const id = state.id;
   const now = new Date();
+  // Staging has no statistics of its own until analysed: without them the planner may join it
+  // row by row (quadratic in the file) instead of hashing it once.
+  let started = performance.now();
+  const phase = (name: string) => {
+    lap(state, name, started);
+    started = performance.now();
+  };
+  await sql`analyze import_staging`.execute(trx);
+  phase('analyze');
   if (staged.mapped > 0) {
     const linked = await newcomersFromCertificates(trx, id);
     const counts = await sql<{ inserted: number; updated: number; unchanged: number }>`
@@ -286,6 +209,7 @@ export async function mergePersons(
       from import_staging s left join persons p on p.source_key = s.source_key
       where s.import_id = ${id} and s.record is not null`.execute(trx);
     const c = counts.rows[0]!;
+    phase('count');
     state.counts.inserted += c.inserted;
     state.counts.updated += c.updated;
     state.counts.unchanged += c.unchanged;
@@ -315,6 +239,7 @@ export async function mergePersons(
       update enrolments e set person_id = m.id, updated_at = now()
       from merged m
       where m.inserted and e.person_id is null and e.atena_no = m.atena_no`.execute(trx);
+    phase('merge');
     if (linked.length > 0) {
       for (const l of linked) {
         await trx
@@ -338,8 +263,10 @@ export async function mergePersons(
       trx,
     );
     state.counts.missing = Number(result.numAffectedRows ?? 0);
+    phase('missing');
   }
   await dropStaged(trx, id);
+  phase('dropStaging');
 }
 
 /**

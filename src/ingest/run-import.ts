@@ -237,6 +237,7 @@ export async function runImport(
       status: run.status,
       counts: run.counts,
       warnings: run.warnings.map((w) => w.code),
+      ...(Object.keys(state.phases).length > 0 ? { phasesMs: state.phases } : {}),
     },
     'import finished',
   );
@@ -286,6 +287,7 @@ class RunState {
   keylessRejects = 0;
   keptRejects: RejectInput[] = [];
   rejectsStored = false;
+  phases: Record<string, number> = {};
   readonly asOf: string;
   constructor(
     readonly id: string,
