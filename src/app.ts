@@ -13,6 +13,7 @@ import { createDispatcher, type Dispatcher } from './delivery/dispatcher.ts';
 import { defaultTargets, handoffOf, type Target } from './delivery/targets.ts';
 import { HubError } from './errors.ts';
 import { type ImportOptions, type ImportSource, type IngestDeps, runImport } from './ingest/run-import.ts';
+import { createStagingThreads } from './ingest/staging-threads.ts';
 import { createJobs, type Jobs } from './jobs/runner.ts';
 import { serverOptions } from './logger.ts';
 import { type MappingCatalog, requireMappingCatalog } from './mapping/catalog.ts';
@@ -162,6 +163,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const ingestDeps: IngestDeps = {
     db: store.db,
     copyInto: store.copyInto,
+    // Threads load the shipped adapters themselves: a hub built with other adapters reads in its own thread.
+    ...(config.importThreads > 0 && !options.adapters
+      ? { threads: createStagingThreads(config.importThreads, config.mappingsDir) }
+      : {}),
     adapters,
     mappings,
     log: app.log,
@@ -208,6 +213,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   };
   app.decorate('hub', hub);
   app.addHook('onClose', async () => staging.remove());
+  app.addHook('onClose', async () => ingestDeps.threads?.close());
   if (!options.store) app.addHook('onClose', async () => store.close());
 
   for (const schema of allSchemas) app.addSchema(schema);

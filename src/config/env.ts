@@ -27,6 +27,11 @@ export const Env = Type.Object({
   HUB_MAX_UPLOAD_BYTES: Type.Integer({ minimum: 1, default: 2 * 1024 * 1024 * 1024 }),
   HUB_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
   HUB_MAX_IN_FLIGHT: Type.Integer({ minimum: 1, default: 256 }),
+  HUB_IMPORT_THREADS: Type.Integer({
+    minimum: 0,
+    default: 1,
+    description: 'worker threads that read and map person files (0: the hub thread itself)',
+  }),
   HUB_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
   HUB_HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
   HUB_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 3_600_000 }),
@@ -67,6 +72,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** The folder holding `mappings/` (the project root by default). */
   mappingsDir: string;
+  /** Worker threads for reading and mapping person files (0: in the hub's own thread). */
+  importThreads: number;
 }
 
 export interface RequestLimits {
@@ -133,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     logLevel: parsed.LOG_LEVEL,
     mappingsDir: path.join(projectRoot, 'mappings'),
+    importThreads: parsed.HUB_IMPORT_THREADS,
     ...(parsed.DATABASE_URL ? { databaseUrl: parsed.DATABASE_URL } : {}),
     ...(parsed.DATABASE_SCHEMA ? { databaseSchema: parsed.DATABASE_SCHEMA } : {}),
     ...(parsed.HUB_MUNICIPALITY_CODE ? { municipalityCode: parsed.HUB_MUNICIPALITY_CODE } : {}),

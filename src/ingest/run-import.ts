@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { SourceSettings } from '../config/hub-config.ts';
@@ -8,10 +7,7 @@ import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
 import { scrubUnstorable } from '../normalize/storable-text.ts';
 import type { Encoding } from '../parsers/decode.ts';
-import { Address } from '../schemas/address.ts';
-import { HubDate } from '../schemas/common.ts';
 import type { ImportCounts, ImportRun, ImportWarning } from '../schemas/import-run.ts';
-import { PersonName, PersonRecord, PersonStatus } from '../schemas/person.ts';
 import type { AdapterRegistry } from '../sdk/registry.ts';
 import type { CopyInto } from '../store/copy-into.ts';
 import {
@@ -31,7 +27,9 @@ import {
   type StagedPersons,
   stagePersons,
 } from './person-bulk.ts';
+import { personCheck } from './person-check.ts';
 import { exceedsRejectLimit, formatRejectLimit, parseRejectLimit, type RejectLimit } from './reject-limit.ts';
+import { type StagingThreads, stagePersonsInThread } from './staging-threads.ts';
 
 /** One input file: its name, size and SHA-256 known up front, its bytes streamed on demand. */
 export interface ImportSource {
@@ -60,6 +58,8 @@ export interface IngestDeps {
   log: FastifyBaseLogger;
   /** Bulk load into the import's staging (`Store.copyInto`). */
   copyInto: CopyInto;
+  /** Worker threads that read and map person files; without them, the hub's own thread does. */
+  threads?: StagingThreads;
   batchSize?: number;
   /** HUB_CONFIG `sources`: per read adapter, defaults for the options above. */
   sources?: Record<string, SourceSettings>;
@@ -67,9 +67,6 @@ export interface IngestDeps {
 
 /** Rows per staging COPY: small enough that PGlite answers reads between two batches. */
 const BULK_BATCH = 2000;
-
-/** Compiled once: checking each record is on the hot path of every import. */
-const personCheck = TypeCompiler.Compile(PersonRecord, [HubDate, Address, PersonName, PersonStatus]);
 
 /**
  * Imports one file: a run row first, then every record in one transaction, so a file that
@@ -155,32 +152,48 @@ export async function runImport(
   state.strictColumns = options.strictColumns ?? settings.strictColumns ?? false;
   const bulk = entity !== 'transfer-person' && entity !== 'enrolment';
   try {
-    const items = reader.read(source.open(), {
+    const context = {
       fileName: source.fileName,
       ...(options.encoding ? { encoding: options.encoding } : {}),
       ...(options.mode ? { mode: options.mode } : {}),
       config: options.config ?? {},
       ...(layout ? { layout } : {}),
-    });
+    };
     let staged: StagedPersons | undefined;
     if (bulk) {
       await dropAbandonedStaging(db);
       state.rejectsStored = true;
-      staged = await stagePersons(
-        { db, copyInto: deps.copyInto, mappings: deps.mappings, batchSize: deps.batchSize ?? BULK_BATCH },
-        mapping,
-        personCheck,
-        items,
-        state,
-        fingerprint,
-      );
+      const batchSize = deps.batchSize ?? BULK_BATCH;
+      staged = deps.threads
+        ? await stagePersonsInThread(
+            { db, copyInto: deps.copyInto, threads: deps.threads, batchSize },
+            {
+              adapter: options.adapter,
+              entity,
+              read: context,
+              importId: id,
+              strictColumns: state.strictColumns,
+              mappingFingerprint: fingerprint,
+            },
+            source.open(),
+            state,
+          )
+        : await stagePersons(
+            { db, copyInto: deps.copyInto, mappings: deps.mappings, batchSize },
+            mapping,
+            personCheck,
+            reader.read(source.open(), context),
+            state,
+            fingerprint,
+          );
       checkRejects(state.counts, maxRejects);
     }
+    const items = () => reader.read(source.open(), context);
     await db.transaction().execute(async (trx) => {
       if (staged) await mergePersons(trx, state, staged);
       else if (entity === 'transfer-person')
-        await ingestCertificate(trx, mapping, items, state, deps.mappings);
-      else await ingestEnrolments(trx, mapping, items, state, deps.batchSize ?? 500, deps.mappings);
+        await ingestCertificate(trx, mapping, items(), state, deps.mappings);
+      else await ingestEnrolments(trx, mapping, items(), state, deps.batchSize ?? 500, deps.mappings);
       checkRejects(state.counts, maxRejects);
       await insertRunSources(trx, id, state.sources);
       await trx

@@ -91,3 +91,46 @@ describe('the bulk person path (COPY into staging, one merge)', () => {
     expect(readDone).toBeLessThan(importDone);
   });
 });
+
+describe('staging in a worker thread', () => {
+  it('stores the same persons, counts and rejects as staging in the hub thread', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => csv.line(i));
+    lines.push(csv.line(3)); // a duplicate key
+    lines.push(csv.line(41).replace(/^[^,]*/, '9.99999E+05')); // a reject
+    const results = [];
+    for (const threads of ['0', '2']) {
+      const app = await testApp({ env: { HUB_IMPORT_THREADS: threads } });
+      try {
+        const run = await app.hub.importFile(bytesSource(file(lines), 'mixed.csv'), { adapter });
+        const persons = await app.hub.store.db
+          .selectFrom('person_records')
+          .select(['source_key', 'record', 'record_hash', 'raw_hash', 'source_line', 'provenance'])
+          .orderBy('source_key')
+          .execute();
+        const rejects = await app.hub.store.db
+          .selectFrom('import_rejects')
+          .select(['line', 'code', 'field'])
+          .where('import_id', '=', run.id)
+          .orderBy('line')
+          .execute();
+        results.push({
+          status: run.status,
+          counts: run.counts,
+          rejects,
+          persons: persons.map((p) => ({
+            ...p,
+            provenance: { ...p.provenance, source: { ...p.provenance.source, importId: '', asOf: '' } },
+          })),
+        });
+      } finally {
+        await app.close();
+      }
+    }
+    expect(results[0]!.status).toBe('partial');
+    expect(results[0]!.rejects.map((r) => r.code)).toEqual([
+      'HUB_ERR_DUPLICATE_KEY',
+      'HUB_ERR_EXPONENT_NOTATION',
+    ]);
+    expect(results[1]).toEqual(results[0]);
+  });
+});
