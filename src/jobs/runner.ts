@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Job } from '../config/hub-config.ts';
 import type { Dispatcher } from '../delivery/dispatcher.ts';
@@ -9,7 +9,7 @@ import type { ImportOptions, ImportSource } from '../ingest/run-import.ts';
 import type { Staging } from '../runtime/staging.ts';
 import type { ImportRun } from '../schemas/import-run.ts';
 import type { JobInfo, JobRun } from '../schemas/operations.ts';
-import type { Database } from '../store/types.ts';
+import type { Database, JobRunsTable } from '../store/types.ts';
 import { runInbound } from './inbound.ts';
 
 /**
@@ -79,7 +79,13 @@ export function createJobs(deps: {
       .set({ status, counts: JSON.stringify(counts), error, finished_at: new Date() })
       .where('id', '=', id)
       .execute();
-    return (await runs(name, 1, 0)).items[0]!;
+    // This run, by its id: the job's newest run may be another instance's, still running.
+    const row = await deps.db
+      .selectFrom('job_runs')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    return toJobRun(row);
   }
 
   async function runs(
@@ -99,16 +105,7 @@ export function createJobs(deps: {
     const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
     return {
       total: Number(total),
-      items: rows.map((r) => ({
-        id: r.id,
-        job: r.job,
-        trigger: r.trigger,
-        status: r.status,
-        counts: r.counts,
-        ...(r.error ? { error: r.error } : {}),
-        startedAt: new Date(r.started_at).toISOString(),
-        ...(r.finished_at ? { finishedAt: new Date(r.finished_at).toISOString() } : {}),
-      })),
+      items: rows.map(toJobRun),
     };
   }
 
@@ -162,6 +159,19 @@ export function createJobs(deps: {
 }
 
 export type Jobs = ReturnType<typeof createJobs>;
+
+function toJobRun(r: Selectable<JobRunsTable>): JobRun {
+  return {
+    id: r.id,
+    job: r.job,
+    trigger: r.trigger,
+    status: r.status,
+    counts: r.counts,
+    ...(r.error ? { error: r.error } : {}),
+    startedAt: new Date(r.started_at).toISOString(),
+    ...(r.finished_at ? { finishedAt: new Date(r.finished_at).toISOString() } : {}),
+  };
+}
 
 /** When a cron expression next fires from now (node-cron's own matcher; the task never starts). */
 export function nextRun(schedule: string): Date | undefined {
