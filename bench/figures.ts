@@ -16,6 +16,29 @@ export interface Figure {
   reason?: string;
 }
 
+/** Every figure that is measured per database, as `<group>.<name>` (the id is `<group>.<database>.<name>`). */
+export const PER_DATABASE_FIGURES = [
+  'import.personsPerSecond',
+  'import.workerThreadSpeedup',
+  'import.clientCpuUsPerRow',
+  'import.serverCpuUsPerRow',
+  'import.serverShare',
+  'rawFloor.rowsPerSecond',
+  'rawFloor.cpuUsPerRow',
+  'import.ratioToRawFloor',
+  'delta.ratioToFull',
+  'api.byIdRatioToBare',
+  'api.byIdRequestsPerSecond',
+  'api.byIdP50',
+  'api.byIdP99',
+  'api.kanaRequestsPerSecond',
+  'api.kanaP50',
+  'api.kanaP99',
+  'rss.importPeakMb',
+  'duringImport.maxLatencyMs',
+  'duringImport.p99RatioToIdle',
+] as const;
+
 type Check = { op: '>=' | '<='; limit: number } | undefined;
 
 export function figure(

@@ -6,6 +6,8 @@ export interface ChildArgs {
   workDir: string;
   file: string;
   deltaFile: string;
+  /** As many other persons, for the import in the hub thread. */
+  otherFile: string;
   seedFile: string;
   rows: number;
   changedEvery: number;
@@ -25,4 +27,5 @@ export type ChildMessage =
       ids: string[];
       barePort: number;
       bodyBytes: number;
-    };
+    }
+  | { type: 'inThreadDone'; ms: number; cpuUs: number };

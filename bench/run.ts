@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { type Figure, figure, formatTable, skipped } from './figures.ts';
+import { type Figure, figure, formatTable, PER_DATABASE_FIGURES, skipped } from './figures.ts';
 import { fixedWidthReader } from './fixed-width-reader.ts';
 import { surnameKana, writePersonsCsv } from './persons-csv.ts';
 import type { ChildArgs, ChildMessage } from './protocol.ts';
@@ -52,11 +52,14 @@ const files = {
   full: path.join(workDir, 'persons.csv'),
   next: path.join(workDir, 'persons-next.csv'),
   seed: path.join(workDir, 'seed.csv'),
+  other: path.join(workDir, 'persons-other.csv'),
 };
 progress(`generating ${rows.toLocaleString('en-US')} persons in ${workDir}`);
 writePersonsCsv(files.full, rows);
 writePersonsCsv(files.next, rows, changedEvery);
 writePersonsCsv(files.seed, 3, undefined, rows + 1000);
+// Other persons, as many: imported again in the hub thread to compare with the worker thread.
+writePersonsCsv(files.other, rows, undefined, 2 * rows + 2000);
 
 const figures: Figure[] = [];
 let failed = false;
@@ -193,6 +196,7 @@ async function measureDatabase(database: 'postgres' | 'pglite'): Promise<Figure[
     workDir,
     file: files.full,
     deltaFile: files.next,
+    otherFile: files.other,
     seedFile: files.seed,
     rows,
     changedEvery,
@@ -232,11 +236,14 @@ async function measureDatabase(database: 'postgres' | 'pglite'): Promise<Figure[
       10,
       true,
     );
+    progress(`[${database}] full import again, in the hub thread instead of a worker thread`);
+    child.send({ type: 'inThread' });
+    const inThread = await next('inThreadDone');
     progress(`[${database}] done`);
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.send({ type: 'exit' });
     await exited;
-    return databaseFigures(database, done, { idle, during }, { bare, read, kana });
+    return databaseFigures(database, { ...done, inThread }, { idle, during }, { bare, read, kana });
   } catch (e) {
     child.kill();
     throw e;
@@ -245,7 +252,9 @@ async function measureDatabase(database: 'postgres' | 'pglite'): Promise<Figure[
 
 function databaseFigures(
   database: 'postgres' | 'pglite',
-  done: Extract<ChildMessage, { type: 'done' }>,
+  done: Extract<ChildMessage, { type: 'done' }> & {
+    inThread: Extract<ChildMessage, { type: 'inThreadDone' }>;
+  },
   { idle, during }: { idle: Probed; during: Probed },
   api: Record<'bare' | 'read' | 'kana', Awaited<ReturnType<typeof autocannon>>>,
 ): Figure[] {
@@ -259,6 +268,18 @@ function databaseFigures(
   const bareP99 = api.bare.latency.p99;
   const floorBaseline = { label: 'raw floor', value: Math.round(floor), unit: 'rows/s' };
   return [
+    figure({
+      ...d,
+      id: `import.${database}.workerThreadSpeedup`,
+      label: 'full import: 1 worker thread ÷ the hub thread (other persons, as many, on an emptied table)',
+      value: done.inThread.ms / done.full.ms,
+      unit: '×',
+      baseline: {
+        label: 'full import in the hub thread',
+        value: Math.round(perSecond(done.inThread.ms)),
+        unit: 'persons/s',
+      },
+    }),
     figure(
       {
         ...d,
@@ -450,26 +471,7 @@ function databaseFigures(
 
 /** The figures a database would have, all skipped (for the JSON shape). */
 function skippedDatabase(database: 'postgres' | 'pglite', reason: string): Figure[] {
-  return [
-    'import.personsPerSecond',
-    'import.clientCpuUsPerRow',
-    'import.serverCpuUsPerRow',
-    'import.serverShare',
-    'rawFloor.rowsPerSecond',
-    'rawFloor.cpuUsPerRow',
-    'import.ratioToRawFloor',
-    'delta.ratioToFull',
-    'api.byIdRatioToBare',
-    'api.byIdRequestsPerSecond',
-    'api.byIdP50',
-    'api.byIdP99',
-    'api.kanaRequestsPerSecond',
-    'api.kanaP50',
-    'api.kanaP99',
-    'rss.importPeakMb',
-    'duringImport.maxLatencyMs',
-    'duringImport.p99RatioToIdle',
-  ].map((name) => {
+  return PER_DATABASE_FIGURES.map((name) => {
     const [group, rest] = name.split('.') as [string, string];
     return skipped(
       { id: `${group}.${database}.${rest}`, label: name, database, unit: '', target: '—' },

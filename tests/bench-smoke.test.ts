@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { Figure } from '../bench/figures.ts';
+import { type Figure, PER_DATABASE_FIGURES } from '../bench/figures.ts';
 import { onPostgres } from './helpers/app.ts';
 import { root } from './helpers/files.ts';
 
@@ -9,29 +9,8 @@ const run = promisify(execFile);
 const database = onPostgres ? 'postgres' : 'pglite';
 const other = onPostgres ? 'pglite' : 'postgres';
 
-/** Every figure of issue 10's table, per database where it depends on one. */
-const perDatabase = [
-  'import.personsPerSecond',
-  'import.clientCpuUsPerRow',
-  'import.serverCpuUsPerRow',
-  'import.serverShare',
-  'rawFloor.rowsPerSecond',
-  'rawFloor.cpuUsPerRow',
-  'import.ratioToRawFloor',
-  'delta.ratioToFull',
-  'api.byIdRatioToBare',
-  'api.byIdRequestsPerSecond',
-  'api.byIdP50',
-  'api.byIdP99',
-  'api.kanaRequestsPerSecond',
-  'api.kanaP50',
-  'api.kanaP99',
-  'rss.importPeakMb',
-  'duringImport.maxLatencyMs',
-  'duringImport.p99RatioToIdle',
-];
 const ids = (db: string) =>
-  perDatabase.map((name) => {
+  PER_DATABASE_FIGURES.map((name) => {
     const [group, rest] = name.split('.') as [string, string];
     return `${group}.${db}.${rest}`;
   });

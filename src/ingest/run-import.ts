@@ -40,6 +40,8 @@ export interface ImportSource {
 }
 
 export interface ImportOptions {
+  /** Read and map in the hub's own thread even where worker threads are configured (benchmarks). */
+  inThread?: boolean;
   adapter: string;
   encoding?: Encoding;
   mode?: 'full' | 'delta';
@@ -164,28 +166,29 @@ export async function runImport(
       await dropAbandonedStaging(db);
       state.rejectsStored = true;
       const batchSize = deps.batchSize ?? BULK_BATCH;
-      staged = deps.threads
-        ? await stagePersonsInThread(
-            { db, copyInto: deps.copyInto, threads: deps.threads, batchSize },
-            {
-              adapter: options.adapter,
-              entity,
-              read: context,
-              importId: id,
-              strictColumns: state.strictColumns,
-              mappingFingerprint: fingerprint,
-            },
-            source.open(),
-            state,
-          )
-        : await stagePersons(
-            { db, copyInto: deps.copyInto, mappings: deps.mappings, batchSize },
-            mapping,
-            personCheck,
-            reader.read(source.open(), context),
-            state,
-            fingerprint,
-          );
+      staged =
+        deps.threads && !options.inThread
+          ? await stagePersonsInThread(
+              { db, copyInto: deps.copyInto, threads: deps.threads, batchSize },
+              {
+                adapter: options.adapter,
+                entity,
+                read: context,
+                importId: id,
+                strictColumns: state.strictColumns,
+                mappingFingerprint: fingerprint,
+              },
+              source.open(),
+              state,
+            )
+          : await stagePersons(
+              { db, copyInto: deps.copyInto, mappings: deps.mappings, batchSize },
+              mapping,
+              personCheck,
+              reader.read(source.open(), context),
+              state,
+              fingerprint,
+            );
       checkRejects(state.counts, maxRejects);
     }
     const items = () => reader.read(source.open(), context);
