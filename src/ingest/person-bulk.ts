@@ -255,6 +255,10 @@ export async function mergePersons(
     }
   }
   if (state.mode === 'full' && state.keylessRejects === 0 && staged.codes.size > 0) {
+    // The persons just merged are not in the statistics yet (the table may look empty): left to
+    // itself the planner may join staging once per person. One hash anti-join instead.
+    await sql`set local enable_nestloop = off`.execute(trx);
+    await sql`set local work_mem = '64MB'`.execute(trx);
     const result = await sql`
       update persons p set missing_since = ${new Date(state.asOf)}, updated_at = ${now}
       where p.municipality_code in (${sql.join([...staged.codes])})
@@ -263,6 +267,8 @@ export async function mergePersons(
       trx,
     );
     state.counts.missing = Number(result.numAffectedRows ?? 0);
+    await sql`set local enable_nestloop = on`.execute(trx);
+    await sql`reset work_mem`.execute(trx);
     phase('missing');
   }
   await dropStaged(trx, id);
