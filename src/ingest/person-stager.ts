@@ -9,6 +9,7 @@ import type { PersonRecord } from '../schemas/person.ts';
 import type { ReadItem } from '../sdk/adapter.ts';
 import { copyText } from '../store/copy-into.ts';
 import type { RejectInput } from '../store/imports-repo.ts';
+import { KeyLines } from './key-lines.ts';
 import { keyOf, type MapState, mapItem, takeMeta } from './map-item.ts';
 import { ProvenanceMaps } from './provenance-maps.ts';
 import { sha256Hex } from './record-hash.ts';
@@ -73,7 +74,7 @@ const SEEN_ONLY_TAIL = '\t\\N'.repeat(STAGING_COLUMNS.length - 3);
  */
 export class PersonStager {
   private rawSeed = '';
-  private readonly firstLine = new Map<string, number>();
+  private readonly firstLine = new KeyLines();
   private readonly maps = new ProvenanceMaps();
   /** 市区町村コード of the accepted rows: the scope of the missing-persons update. */
   readonly codes = new Set<string>();
@@ -113,11 +114,8 @@ export class PersonStager {
       rejects.push(r);
     };
     const duplicate = (key: string, item: RecordItem): boolean => {
-      const first = this.firstLine.get(key);
-      if (first === undefined) {
-        this.firstLine.set(key, item.line);
-        return false;
-      }
+      const first = this.firstLine.firstOrAdd(key, item.line);
+      if (first === undefined) return false;
       reject(
         {
           line: item.line,

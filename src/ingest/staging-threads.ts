@@ -28,6 +28,9 @@ export function createStagingThreads(size: number, mappingsDir: string): Staging
     minThreads: 0,
     maxThreads: size,
     idleTimeout: 60_000,
+    // The heap is bounded by a batch and the mapping's caches (first lines of keys live outside it):
+    // without a limit V8 grows it lazily, past what an import needs.
+    resourceLimits: { maxOldGenerationSizeMb: 192 },
   });
   return {
     size,
