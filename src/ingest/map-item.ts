@@ -255,6 +255,8 @@ interface FilePlan {
   plan: RowPlan;
   /** A column name itself holds an unstorable character: every row takes the careful path. */
   unstorableName: boolean;
+  /** The row array, reused from record to record (the mapping keeps none of it). */
+  row: Row;
 }
 
 const filePlans = new WeakMap<MapState, FilePlan>();
@@ -270,6 +272,7 @@ function filePlanOf(mapping: CompiledMapping, state: MapState): FilePlan {
     keys,
     plan: mapping.planRow(state.fields),
     unstorableName: keys.some((k) => findUnstorable(k) !== undefined),
+    row: new Array(keys.length + 1).fill(undefined),
   };
   filePlans.set(state, made);
   return made;
@@ -291,13 +294,13 @@ function fastRow(
   const names = Object.keys(item.values);
   if (names.length !== keys.length || fp.unstorableName) return undefined;
   const values = item.values;
-  const row: Row = [];
+  const row = fp.row;
   let suspect = false;
   for (let i = 0; i < names.length; i++) {
     const k = names[i]!;
     if (k !== keys[i]) return undefined;
     const v = values[k]!;
-    row.push(v);
+    row[i] = v;
     if (!suspect) {
       for (let j = 0; j < v.length; j++) {
         const c = v.charCodeAt(j);
@@ -308,7 +311,6 @@ function fastRow(
       }
     }
   }
-  row.push(undefined);
   return { row, plan: fp.plan, suspect };
 }
 

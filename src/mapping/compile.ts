@@ -75,6 +75,8 @@ export interface RowPlan {
   slots: Int32Array;
   /** Row indices of the columns the mapping does not read (candidates for `extras`), in row order. */
   extras: Int32Array;
+  /** The same, in code unit order of their names. */
+  extrasSorted: Int32Array;
 }
 
 /** A row: the values in the plan's column order, then `undefined`. */
@@ -149,14 +151,55 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
     });
     const extras: number[] = [];
     for (let i = 0; i < names.length; i++) if (!usedFields.has(names[i]!)) extras.push(i);
+    const sorted = [...extras].sort((a, b) => byCodeUnits(names[a]!, names[b]!));
     plan = {
       names: [...names],
       slots: Int32Array.from(slotNames, (n) => at.get(n) ?? names.length),
       extras: Int32Array.from(extras),
+      extrasSorted: Int32Array.from(sorted),
     };
     if (plans.size >= 16) plans.clear();
     plans.set(key, plan);
     return plan;
+  };
+
+  // The record is built with its keys in code unit order at every level (the order of its
+  // canonical JSON), unless one target nests in another.
+  const layout = layoutOf(fields.map((f) => f.path));
+  const build = layout && builderOf(layout);
+  const relCodes = fields.findIndex((f) => f.target === 'relationship.codes');
+  const relLabel = fields.findIndex((f) => f.target === 'relationship.label');
+
+  const scratch: unknown[] = new Array(fields.length).fill(undefined);
+  // Which fields with a source column have a value, as bits in 32-bit words: rows with the same
+  // ones share one frozen provenance map, found through one Map per word.
+  const nWords = Math.ceil(fields.length / 32) || 1;
+  const present = new Int32Array(nWords);
+  const sourcesCache = new Map<number, unknown>();
+  let cached = 0;
+  const sourcesOf = (vals: unknown[]): Record<string, string> => {
+    let node: Map<number, unknown> = sourcesCache;
+    for (let w = 0; w < nWords - 1; w++) {
+      let next = node.get(present[w]!) as Map<number, unknown> | undefined;
+      if (!next) {
+        next = new Map();
+        node.set(present[w]!, next);
+      }
+      node = next;
+    }
+    const known = node.get(present[nWords - 1]!) as Record<string, string> | undefined;
+    if (known) return known;
+    const sources: Record<string, string> = {};
+    for (let j = 0; j < fields.length; j++) {
+      const f = fields[j]!;
+      if (f.source && vals[j] !== undefined) sources[f.target] = f.source;
+    }
+    if (++cached > 4096) {
+      sourcesCache.clear();
+      cached = 0;
+    }
+    node.set(present[nWords - 1]!, Object.freeze(sources));
+    return sources;
   };
 
   const when = file.when;
@@ -168,9 +211,10 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
       const v = row[slots[whenSlot]!];
       if (v === undefined ? !whenMissing : trimAll(v) !== when.equals) return { kind: 'skip' };
     }
-    const record: Record<string, unknown> = {};
-    const sources: Record<string, string> = {};
     const problems: MappingProblem[] = [];
+    // The value of each field (undefined when absent), in field order; the array is reused.
+    const vals = scratch;
+    present.fill(0);
     review = undefined;
     // One try around the loop, re-entered after a field's TransformError.
     let i = 0;
@@ -182,35 +226,43 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
           let value = f.evaluate(row, slots);
           if (value === absent && f.spec.default !== undefined) value = f.spec.default;
           if (value === absent) {
+            vals[i] = undefined;
             if (f.spec.required)
               problems.push(problem(f, 'HUB_ERR_REQUIRED', { field: f.source ?? f.target }));
             continue;
           }
-          setPath(record, f.path, value);
-          if (f.source) sources[f.target] = f.source;
+          vals[i] = value;
+          if (f.source) present[i >> 5]! |= 1 << (i & 31);
         }
       } catch (e) {
         if (!(e instanceof TransformError)) throw e;
         problems.push(problem(f, e.code, { ...e.params, field: f.source ?? f.target }));
+        vals[i] = undefined;
         i++;
       }
     }
     if (problems.length > 0) return { kind: 'reject', problems };
-    checkRelationship(record, flagRow);
-    if (review) record.needsReview = [...review];
-    review = undefined;
-    if (file.extras) {
-      let extras: Record<string, string> | undefined;
-      const at = plan.extras;
-      for (let j = 0; j < at.length; j++) {
-        const k = at[j]!;
-        const v = row[k]!;
-        if (v === '' || !hasNonSpace(v)) continue;
-        if (!extras) extras = {};
-        extras[plan.names[k]!] = v;
-      }
+    const sources = sourcesOf(vals);
+    if (!layout) {
+      // A mapping whose targets nest into one another: built field by field as they come.
+      const record: Record<string, unknown> = {};
+      for (let j = 0; j < nFields; j++) if (vals[j] !== undefined) setPath(record, fields[j]!.path, vals[j]);
+      checkRelationship(record, flagRow);
+      if (review) record.needsReview = [...review];
+      review = undefined;
+      const extras = file.extras ? extrasOf(row, plan, plan.extras) : undefined;
       if (extras) record.extras = extras;
+      return { kind: 'record', record, sources };
     }
+    checkRelationshipOf(
+      relCodes < 0 ? undefined : vals[relCodes],
+      relLabel < 0 ? undefined : vals[relLabel],
+      flagRow,
+    );
+    const needsReview = review ? [...review] : undefined;
+    review = undefined;
+    const extras = file.extras ? extrasOf(row, plan, plan.extrasSorted) : undefined;
+    const record = build!(vals, extras, needsReview) ?? {};
     return { kind: 'record', record, sources };
   };
 
@@ -234,6 +286,101 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
       return applyRow(row, planOf(names));
     },
   };
+}
+
+/** The non-blank values of the columns at `at` (row indices), under their names. */
+function extrasOf(row: Row, plan: RowPlan, at: Int32Array): Record<string, string> | undefined {
+  let extras: Record<string, string> | undefined;
+  for (let j = 0; j < at.length; j++) {
+    const k = at[j]!;
+    const v = row[k]!;
+    if (v === '' || !hasNonSpace(v)) continue;
+    if (!extras) extras = {};
+    extras[plan.names[k]!] = v;
+  }
+  return extras;
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A node of a record's layout: a field's value (`field`), a branch of nested keys, or one of
+ * the keys the engine adds (`extras`, `needsReview`).
+ */
+interface LayoutNode {
+  key: string;
+  field: number;
+  children?: LayoutNode[];
+  special?: 'extras' | 'needsReview';
+}
+
+/**
+ * The tree of target paths with each level's keys in code unit order, `extras` and
+ * `needsReview` among the top-level ones; undefined when a target is another's prefix (or one
+ * of those two), where the record is built field by field instead.
+ */
+function layoutOf(paths: string[][]): LayoutNode[] | undefined {
+  const root: LayoutNode[] = [];
+  for (const [field, path] of paths.entries()) {
+    let level = root;
+    for (let d = 0; d < path.length; d++) {
+      const key = path[d]!;
+      const leaf = d === path.length - 1;
+      let node = level.find((n) => n.key === key);
+      if (node) {
+        if (leaf || !node.children) return undefined;
+      } else {
+        node = leaf ? { key, field } : { key, field: -1, children: [] };
+        level.push(node);
+      }
+      if (!leaf) level = node.children!;
+    }
+  }
+  for (const special of ['extras', 'needsReview'] as const) {
+    if (root.some((n) => n.key === special)) return undefined;
+    root.push({ key: special, field: -1, special });
+  }
+  const sort = (level: LayoutNode[]) => {
+    level.sort((a, b) => byCodeUnits(a.key, b.key));
+    for (const n of level) if (n.children) sort(n.children);
+  };
+  sort(root);
+  return root;
+}
+
+type Builder = (
+  vals: unknown[],
+  extras: Record<string, string> | undefined,
+  needsReview: string[] | undefined,
+) => Record<string, unknown> | undefined;
+
+/**
+ * The layout as straight-line code: each key a constant property store in a fixed order, so
+ * records of one mapping share their hidden classes; an object is made only when something under
+ * it has a value. Keys are written as JSON string literals; nothing of a row becomes code.
+ */
+function builderOf(layout: LayoutNode[]): Builder {
+  const lines: string[] = ['let v;'];
+  let objects = 0;
+  const emit = (level: LayoutNode[], obj: string) => {
+    lines.push(`let ${obj};`);
+    for (const n of level) {
+      const key = JSON.stringify(n.key);
+      if (n.children) {
+        const child = `o${++objects}`;
+        emit(n.children, child);
+        lines.push(`v = ${child};`);
+      } else if (n.special === 'extras') lines.push('v = extras;');
+      else if (n.special === 'needsReview') lines.push('v = needsReview;');
+      else lines.push(`v = vals[${n.field}];`);
+      lines.push(`if (v !== undefined) { if (${obj} === undefined) ${obj} = {}; ${obj}[${key}] = v; }`);
+    }
+  };
+  emit(layout, 'o0');
+  lines.push('return o0;');
+  return new Function('vals', 'extras', 'needsReview', lines.join('\n')) as Builder;
 }
 
 /** CP932 外字 as decoded: the user-defined area F040–F9FC in the Private Use Area. */
@@ -525,10 +672,14 @@ function relationshipCodesOf(label: string): ReturnType<typeof relationshipCodes
  */
 function checkRelationship(record: Record<string, unknown>, flag: Flag): void {
   const rel = record.relationship as { codes?: unknown; label?: unknown } | undefined;
-  if (!rel || !Array.isArray(rel.codes) || typeof rel.label !== 'string') return;
-  const parsed = relationshipCodesOf(rel.label);
+  if (rel) checkRelationshipOf(rel.codes, rel.label, flag);
+}
+
+function checkRelationshipOf(codes: unknown, label: unknown, flag: Flag): void {
+  if (!Array.isArray(codes) || typeof label !== 'string') return;
+  const parsed = relationshipCodesOf(label);
   if ('error' in parsed) flag('RELATIONSHIP_LABEL_UNREAD');
-  else if (!sameCodes(parsed.codes, rel.codes)) flag('RELATIONSHIP_MISMATCH');
+  else if (!sameCodes(parsed.codes, codes)) flag('RELATIONSHIP_MISMATCH');
 }
 
 /** `a.join(',') === b.join(',')` without building either. */
