@@ -180,7 +180,7 @@ export function mapItem(
   mappings: MappingCatalog,
 ): Mapped {
   const fast = fastRow(item, mapping, state);
-  let result: MappingResult;
+  let values: Record<string, string> | undefined;
   let pua: boolean;
   if (fast) {
     // Nothing suspect in any value (the usual case): no per-value walk for NUL, surrogates or 外字.
@@ -188,14 +188,16 @@ export function mapItem(
       const unstorable = unstorableValue(item, state);
       if (unstorable) return unstorable;
     }
-    result = mapping.applyRow(fast.row, fast.plan);
     pua = fast.suspect || mapping.introducesPua;
   } else {
     const unstorable = unstorableValue(item, state);
     if (unstorable) return unstorable;
-    result = mapping.apply(valuesOf(item, mapping, state));
+    values = valuesOf(item, mapping, state);
     pua = true;
   }
+  // A record walked for 外字 or for a schema error is built in field order, which decides the
+  // order of what those walks find (as it always did).
+  let result = mapOnce(mapping, fast, values, pua);
   if (result.kind === 'skip') return result;
   if (result.kind === 'reject') return rejectOf(item, mapping, state, result.problems);
   if (pua) resolveRecordGaiji(result.record, state.encoding === 'cp932' ? mappings : undefined);
@@ -203,6 +205,8 @@ export function mapItem(
     state.sources.add(sourceOf(mapping, result.record));
     return { kind: 'record', record: result.record, sources: asWritten(state, result.sources) };
   }
+  if (!pua) result = mapOnce(mapping, fast, values, true);
+  if (result.kind !== 'record') throw new Error('a row mapped twice gave two answers');
   const e = check.Errors(result.record).First()!;
   const target = e.path.slice(1).replace(/\//g, '.');
   const field = Object.entries(result.sources).find(
@@ -220,6 +224,15 @@ export function mapItem(
       raw: item.raw,
     },
   };
+}
+
+function mapOnce(
+  mapping: CompiledMapping,
+  fast: FastRow | undefined,
+  values: Record<string, string> | undefined,
+  fieldOrder: boolean,
+): MappingResult {
+  return fast ? mapping.applyRow(fast.row, fast.plan, fieldOrder) : mapping.apply(values!, fieldOrder);
 }
 
 function rejectOf(
@@ -261,6 +274,13 @@ interface FilePlan {
 
 const filePlans = new WeakMap<MapState, FilePlan>();
 
+interface FastRow {
+  row: Row;
+  plan: RowPlan;
+  /** A value holds NUL, a surrogate or PUA: worth the exact checks. */
+  suspect: boolean;
+}
+
 function filePlanOf(mapping: CompiledMapping, state: MapState): FilePlan {
   const known = filePlans.get(state);
   if (known && known.fields === state.fields && known.renamedSize === state.renamed.size) return known;
@@ -288,7 +308,7 @@ function fastRow(
   item: Extract<ReadItem, { kind: 'record' }>,
   mapping: CompiledMapping,
   state: MapState,
-): { row: Row; plan: RowPlan; suspect: boolean } | undefined {
+): FastRow | undefined {
   const fp = filePlanOf(mapping, state);
   const keys = fp.keys;
   const names = Object.keys(item.values);

@@ -58,10 +58,14 @@ export interface CompiledMapping {
   introducesPua: boolean;
   /** The plan of a file's columns (by the mapping's names, in row order); cached per column list. */
   planRow(names: readonly string[]): RowPlan;
-  /** Maps one row of a planned file: the hot path of an import. */
-  applyRow(row: Row, plan: RowPlan): MappingResult;
-  /** Maps one record given by column name. */
-  apply(values: Record<string, string>): MappingResult;
+  /**
+   * Maps one row of a planned file: the hot path of an import. The record's keys are in
+   * canonical (code unit) order, or with `fieldOrder` in the order the fields set them (as the
+   * engine always did: a walk over the record, such as 外字 resolution, meets them in that order).
+   */
+  applyRow(row: Row, plan: RowPlan, fieldOrder?: boolean): MappingResult;
+  /** Maps one record given by column name (see `applyRow` for `fieldOrder`). */
+  apply(values: Record<string, string>, fieldOrder?: boolean): MappingResult;
 }
 
 /**
@@ -205,7 +209,7 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
   const when = file.when;
   const whenMissing = when?.ifMissing ?? true;
   const nFields = fields.length;
-  const applyRow = (row: Row, plan: RowPlan): MappingResult => {
+  const applyRow = (row: Row, plan: RowPlan, fieldOrder = false): MappingResult => {
     const slots = plan.slots;
     if (when) {
       const v = row[slots[whenSlot]!];
@@ -243,8 +247,8 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
     }
     if (problems.length > 0) return { kind: 'reject', problems };
     const sources = sourcesOf(vals);
-    if (!layout) {
-      // A mapping whose targets nest into one another: built field by field as they come.
+    if (!layout || fieldOrder) {
+      // In field order; always for a mapping whose targets nest into one another.
       const record: Record<string, unknown> = {};
       for (let j = 0; j < nFields; j++) if (vals[j] !== undefined) setPath(record, fields[j]!.path, vals[j]);
       checkRelationship(record, flagRow);
@@ -278,12 +282,12 @@ export function compileMapping(file: MappingFile, tables: Map<string, CodeTable>
     restrictionFields: fields.filter((f) => f.path[0] === 'restrictions' && f.source).map((f) => f.source!),
     planRow: planOf,
     applyRow,
-    apply(values) {
+    apply(values, fieldOrder) {
       const names = Object.keys(values);
       const row: Row = [];
       for (const n of names) row.push(values[n]);
       row.push(undefined);
-      return applyRow(row, planOf(names));
+      return applyRow(row, planOf(names), fieldOrder);
     },
   };
 }
