@@ -151,11 +151,34 @@ export type Mapped =
 /** Provenance names the columns as the file spelled them (転入前_都道府県, not the mapping's name). */
 function asWritten(state: MapState, sources: Record<string, string>): Record<string, string> {
   if (state.renamed.size === 0) return sources;
-  const written = new Map([...state.renamed].map(([file, as]) => [as, file]));
+  // The mapping shares one frozen provenance map between rows with the same fields: so can this.
+  let cache = writtenMaps.get(state);
+  if (!cache || cache.renamed !== state.renamed || cache.renamedSize !== state.renamed.size) {
+    cache = {
+      renamed: state.renamed,
+      renamedSize: state.renamed.size,
+      written: new Map([...state.renamed].map(([file, as]) => [as, file])),
+      out: new WeakMap(),
+    };
+    writtenMaps.set(state, cache);
+  }
+  const known = Object.isFrozen(sources) ? cache.out.get(sources) : undefined;
+  if (known) return known;
   const out: Record<string, string> = {};
-  for (const [target, column] of Object.entries(sources)) out[target] = written.get(column) ?? column;
+  for (const [target, column] of Object.entries(sources)) out[target] = cache.written.get(column) ?? column;
+  if (Object.isFrozen(sources)) cache.out.set(sources, Object.freeze(out));
   return out;
 }
+
+const writtenMaps = new WeakMap<
+  MapState,
+  {
+    renamed: Map<string, string>;
+    renamedSize: number;
+    written: Map<string, string>;
+    out: WeakMap<Record<string, string>, Record<string, string>>;
+  }
+>();
 
 function columnOf(state: MapState, field: string | undefined): number | undefined {
   if (!field) return undefined;
