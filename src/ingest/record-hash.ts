@@ -7,7 +7,43 @@ import * as crypto from 'node:crypto';
  * not called. One pass that appends to a string: this runs on every row of an import.
  */
 export function stableStringify(value: unknown): string {
+  // A record the mapping laid out in canonical order is written by the engine's own JSON.
+  if (isCanonical(value)) return JSON.stringify(value);
   return write(value) as string;
+}
+
+/**
+ * True when `JSON.stringify(value)` is exactly what `write(value)` gives: every object plain
+ * (prototype Object or null) with its keys already in code unit order, every array plain, and
+ * no function or symbol where the two would write it differently (a property: `undefined`
+ * against nothing; an array element: nothing against `null`; an element that is undefined or a
+ * hole the same). Other values (Dates, Maps, class instances) may have `toJSON` or be written
+ * as their own properties: not canonical.
+ */
+function isCanonical(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const t = typeof v;
+      if (t === 'undefined' || t === 'function' || t === 'symbol') return false;
+      if (t === 'object' && v !== null && !isCanonical(v)) return false;
+    }
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0 && keys[i - 1]! > keys[i]!) return false;
+    const v = obj[keys[i]!];
+    const t = typeof v;
+    if (t === 'function' || t === 'symbol') return false;
+    if (t === 'object' && v !== null && !isCanonical(v)) return false;
+  }
+  return true;
 }
 
 /** `JSON.stringify(key)` of the keys met so far: records repeat the same few hundred keys. */

@@ -610,11 +610,16 @@ function compileDate(s: FieldSpec, slotOf: (name: string) => number): (row: Row,
     const unknownText = UNKNOWN_TEXT.test(v);
     if (unknown || allZero || unknownText || (v === '' && label !== '')) {
       // 住民記録システム標準仕様書 1.1.8: a 不詳 date is kept as given, never completed by guess.
-      const d: HubDate = { iso: null, unknown: true };
+      // (Each HubDate is built with its keys in code unit order, the order of its JSON.)
       const derived = label || (unknownText ? v : unknownDateLabel(v.replace(/^0(?=[0-5]\d{6}$)/, '')));
-      if (derived) d.label = derived;
-      if (v) d.source = v;
-      return d;
+      if (derived) {
+        return v
+          ? ({ iso: null, label: derived, source: v, unknown: true } satisfies HubDate)
+          : ({ iso: null, label: derived, unknown: true } satisfies HubDate);
+      }
+      return v
+        ? ({ iso: null, source: v, unknown: true } satisfies HubDate)
+        : ({ iso: null, unknown: true } satisfies HubDate);
     }
     const reading = readDateCached(v, excelSerial);
     switch (reading.kind) {
@@ -629,10 +634,10 @@ function compileDate(s: FieldSpec, slotOf: (name: string) => number): (row: Row,
             '明治元年（1868年）より前の西暦日付です。旧暦の日付は和暦で、わからない日付は不詳として送ってください',
         });
       case 'lunisolar':
-        return { iso: null, unknown: false, lunisolar: true, source: raw } satisfies HubDate;
+        return { iso: null, lunisolar: true, source: raw, unknown: false } satisfies HubDate;
       case 'invalid':
         if (allowNonCalendar && plausibleDay(reading.month, reading.day) && (reading.eraYear ?? 1) >= 1) {
-          return { iso: null, unknown: false, nonCalendar: true, source: raw } satisfies HubDate;
+          return { iso: null, nonCalendar: true, source: raw, unknown: false } satisfies HubDate;
         }
         throw new TransformError('HUB_ERR_INVALID_DATE', { value: raw });
     }
@@ -649,12 +654,15 @@ function compileDate(s: FieldSpec, slotOf: (name: string) => number): (row: Row,
       if (!eraContains(era, iso))
         throw new TransformError('HUB_ERR_ERA_MISMATCH', { era: eraText, value: raw });
     }
-    const d: HubDate = { iso, unknown: false };
     // juki-reference §5: western → 和暦 emits the new era on an overlap day (1912-07-30, 1926-12-25).
     const w = warekiOf(iso);
+    // `source` is present (even as undefined, when eraSpelling has none) exactly when it was before.
+    const hasSource = raw !== iso || (sourceEra !== undefined && w !== null && w.era !== sourceEra);
+    if (!hasSource)
+      return w ? ({ iso, unknown: false, wareki: w.text } satisfies HubDate) : { iso, unknown: false };
+    const source = raw !== iso ? raw : eraSpelling(iso, sourceEra!);
+    const d = { iso, source, unknown: false } as HubDate;
     if (w) d.wareki = w.text;
-    if (raw !== iso) d.source = raw;
-    else if (sourceEra !== undefined && w && w.era !== sourceEra) d.source = eraSpelling(iso, sourceEra);
     return d;
   };
 }

@@ -85,6 +85,37 @@ describe('mapping one row the fast way', () => {
     }
   });
 
+  it('writes each record as the first JSON implementation wrote it, 外字 and all', () => {
+    const reference = (value: unknown): string => {
+      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+      if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(',')}}`;
+      }
+      return JSON.stringify(value);
+    };
+    const state = newState('cp932');
+    const variants = [
+      ...records,
+      withValues(records[0]!, { 市区町村コード: '999997', 氏名: '\ue000野　一郎' }),
+      withValues(records[1]!, { 生年月日: '0000000', 生年月日_不詳表記: '年月日不詳' }),
+      withValues(records[2]!, { 生年月日: '昭和55年3月5日', 生年月日_元号: '' }),
+      withValues(records[3]!, { 生年月日: '1912-07-30', 生年月日_元号: '1' }),
+      withValues(records[4]!, { 生年月日: '明治5年2月3日' }),
+      withValues(records[5]!, { 住所を定めた年月日: '2019-02-29' }),
+    ];
+    let mapped = 0;
+    for (const item of variants) {
+      const m = mapItem(item, mapping, check, state, catalog);
+      if (m.kind !== 'record') continue;
+      mapped++;
+      expect(stableStringify(m.record)).toBe(reference(m.record));
+    }
+    expect(mapped).toBeGreaterThan(records.length);
+  });
+
   it('lays the record out with its keys in canonical order (the order of its JSON)', () => {
     const state = newState();
     const sorted = (o: object) => {
