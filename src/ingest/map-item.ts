@@ -3,7 +3,7 @@ import type { TypeCheck } from '@sinclair/typebox/compiler';
 import type { Kysely } from 'kysely';
 import { errorMessage, InputError } from '../errors.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
-import type { CompiledMapping } from '../mapping/compile.ts';
+import type { CompiledMapping, MappingProblem, MappingResult, Row, RowPlan } from '../mapping/compile.ts';
 import { resolveGaiji } from '../mapping/gaiji.ts';
 import { findUnstorable, scrubUnstorable } from '../normalize/storable-text.ts';
 import type { ImportCounts, ImportWarning } from '../schemas/import-run.ts';
@@ -151,11 +151,34 @@ export type Mapped =
 /** Provenance names the columns as the file spelled them (転入前_都道府県, not the mapping's name). */
 function asWritten(state: MapState, sources: Record<string, string>): Record<string, string> {
   if (state.renamed.size === 0) return sources;
-  const written = new Map([...state.renamed].map(([file, as]) => [as, file]));
+  // The mapping shares one frozen provenance map between rows with the same fields: so can this.
+  let cache = writtenMaps.get(state);
+  if (!cache || cache.renamed !== state.renamed || cache.renamedSize !== state.renamed.size) {
+    cache = {
+      renamed: state.renamed,
+      renamedSize: state.renamed.size,
+      written: new Map([...state.renamed].map(([file, as]) => [as, file])),
+      out: new WeakMap(),
+    };
+    writtenMaps.set(state, cache);
+  }
+  const known = Object.isFrozen(sources) ? cache.out.get(sources) : undefined;
+  if (known) return known;
   const out: Record<string, string> = {};
-  for (const [target, column] of Object.entries(sources)) out[target] = written.get(column) ?? column;
+  for (const [target, column] of Object.entries(sources)) out[target] = cache.written.get(column) ?? column;
+  if (Object.isFrozen(sources)) cache.out.set(sources, Object.freeze(out));
   return out;
 }
+
+const writtenMaps = new WeakMap<
+  MapState,
+  {
+    renamed: Map<string, string>;
+    renamedSize: number;
+    written: Map<string, string>;
+    out: WeakMap<Record<string, string>, Record<string, string>>;
+  }
+>();
 
 function columnOf(state: MapState, field: string | undefined): number | undefined {
   if (!field) return undefined;
@@ -179,33 +202,34 @@ export function mapItem(
   state: MapState,
   mappings: MappingCatalog,
 ): Mapped {
-  const unstorable = unstorableValue(item, state);
-  if (unstorable) return unstorable;
-  const values = valuesOf(item, mapping, state);
-  const result = mapping.apply(values);
-  if (result.kind === 'skip') return result;
-  if (result.kind === 'reject') {
-    const [first, ...more] = result.problems;
-    const column = columnOf(state, first!.field);
-    return {
-      kind: 'reject',
-      reject: {
-        line: item.line,
-        ...(column !== undefined ? { column } : {}),
-        ...(first!.field ? { field: first!.field } : {}),
-        code: first!.code,
-        message: [first!.message, ...more.map((p) => p.message)].join(' / '),
-        raw: item.raw,
-        ...(restrictionFlagged(values, mapping) ? { restricted: true } : {}),
-        ...(restrictionFlagged(values, mapping) ? { restricted: true } : {}),
-      },
-    };
+  const fast = fastRow(item, mapping, state);
+  let values: Record<string, string> | undefined;
+  let pua: boolean;
+  if (fast) {
+    // Nothing suspect in any value (the usual case): no per-value walk for NUL, surrogates or 外字.
+    if (fast.suspect) {
+      const unstorable = unstorableValue(item, state);
+      if (unstorable) return unstorable;
+    }
+    pua = fast.suspect || mapping.introducesPua;
+  } else {
+    const unstorable = unstorableValue(item, state);
+    if (unstorable) return unstorable;
+    values = valuesOf(item, mapping, state);
+    pua = true;
   }
-  resolveRecordGaiji(result.record, state.encoding === 'cp932' ? mappings : undefined);
+  // A record walked for 外字 or for a schema error is built in field order, which decides the
+  // order of what those walks find (as it always did).
+  let result = mapOnce(mapping, fast, values, pua);
+  if (result.kind === 'skip') return result;
+  if (result.kind === 'reject') return rejectOf(item, mapping, state, result.problems);
+  if (pua) resolveRecordGaiji(result.record, state.encoding === 'cp932' ? mappings : undefined);
   if (check.Check(result.record)) {
     state.sources.add(sourceOf(mapping, result.record));
     return { kind: 'record', record: result.record, sources: asWritten(state, result.sources) };
   }
+  if (!pua) result = mapOnce(mapping, fast, values, true);
+  if (result.kind !== 'record') throw new Error('a row mapped twice gave two answers');
   const e = check.Errors(result.record).First()!;
   const target = e.path.slice(1).replace(/\//g, '.');
   const field = Object.entries(result.sources).find(
@@ -223,6 +247,114 @@ export function mapItem(
       raw: item.raw,
     },
   };
+}
+
+function mapOnce(
+  mapping: CompiledMapping,
+  fast: FastRow | undefined,
+  values: Record<string, string> | undefined,
+  fieldOrder: boolean,
+): MappingResult {
+  return fast ? mapping.applyRow(fast.row, fast.plan, fieldOrder) : mapping.apply(values!, fieldOrder);
+}
+
+function rejectOf(
+  item: Extract<ReadItem, { kind: 'record' }>,
+  mapping: CompiledMapping,
+  state: MapState,
+  problems: MappingProblem[],
+): Mapped {
+  const [first, ...more] = problems;
+  const column = columnOf(state, first!.field);
+  const values = valuesOf(item, mapping, state);
+  return {
+    kind: 'reject',
+    reject: {
+      line: item.line,
+      ...(column !== undefined ? { column } : {}),
+      ...(first!.field ? { field: first!.field } : {}),
+      code: first!.code,
+      message: [first!.message, ...more.map((p) => p.message)].join(' / '),
+      raw: item.raw,
+      ...(restrictionFlagged(values, mapping) ? { restricted: true } : {}),
+    },
+  };
+}
+
+/** The file's columns as a reader keys a record (renamed ones by the file's spelling), checked once. */
+interface FilePlan {
+  /** `state.fields` this was made for (a new file, or a header seen again, makes a new one). */
+  fields: string[];
+  renamedSize: number;
+  /** The record keys expected, in order. */
+  keys: string[];
+  plan: RowPlan;
+  /** A column name itself holds an unstorable character: every row takes the careful path. */
+  unstorableName: boolean;
+  /** The row array, reused from record to record (the mapping keeps none of it). */
+  row: Row;
+}
+
+const filePlans = new WeakMap<MapState, FilePlan>();
+
+interface FastRow {
+  row: Row;
+  plan: RowPlan;
+  /** A value holds NUL, a surrogate or PUA: worth the exact checks. */
+  suspect: boolean;
+}
+
+function filePlanOf(mapping: CompiledMapping, state: MapState): FilePlan {
+  const known = filePlans.get(state);
+  if (known && known.fields === state.fields && known.renamedSize === state.renamed.size) return known;
+  const written = new Map([...state.renamed].map(([file, as]) => [as, file]));
+  const keys = state.fields.map((as) => written.get(as) ?? as);
+  const made: FilePlan = {
+    fields: state.fields,
+    renamedSize: state.renamed.size,
+    keys,
+    plan: mapping.planRow(state.fields),
+    unstorableName: keys.some((k) => findUnstorable(k) !== undefined),
+    row: new Array(keys.length + 1).fill(undefined),
+  };
+  filePlans.set(state, made);
+  return made;
+}
+
+/**
+ * A record whose keys are exactly the file's header (what a header-zipping reader yields) read
+ * in one pass into the row the compiled mapping takes, noting whether any value holds a
+ * character that needs a closer look: NUL, a surrogate (paired or not), or CP932 外字 (PUA).
+ * Undefined when the record has other keys: it takes the general path.
+ */
+function fastRow(
+  item: Extract<ReadItem, { kind: 'record' }>,
+  mapping: CompiledMapping,
+  state: MapState,
+): FastRow | undefined {
+  const fp = filePlanOf(mapping, state);
+  const keys = fp.keys;
+  const names = Object.keys(item.values);
+  if (names.length !== keys.length || fp.unstorableName) return undefined;
+  const values = item.values;
+  const row = fp.row;
+  let suspect = false;
+  for (let i = 0; i < names.length; i++) {
+    const k = names[i]!;
+    if (k !== keys[i]) return undefined;
+    const v = values[k]!;
+    row[i] = v;
+    if (!suspect) {
+      for (let j = 0; j < v.length; j++) {
+        const c = v.charCodeAt(j);
+        if (c === 0 || (c >= 0xd800 && c <= 0xdfff) || (c >= 0xe000 && c <= 0xe757)) {
+          suspect = true;
+          break;
+        }
+      }
+    }
+  }
+  return { row, plan: fp.plan, suspect };
 }
 
 /** A raw value with NUL or a lone surrogate is a reject of its row, never a database error. */

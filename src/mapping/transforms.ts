@@ -23,12 +23,32 @@ export class TransformError extends Error {
 
 /** Half-width katakana (with separate ﾞ/ﾟ) to full-width, composed; nothing else changes. */
 export function halfKanaToFull(s: string): string {
+  if (!hasCodeIn(s, 0xff61, 0xff9f)) return s;
   return s.replace(/[\uff66-\uff9d][\uff9e\uff9f]?|[\uff61-\uff65\uff9e\uff9f]/g, (m) => m.normalize('NFKC'));
 }
 
 /** A kana reading in full width: half-width kana composed, and the space between 氏 and 名 full-width. */
 export function fullWidthKana(s: string): string {
-  return halfKanaToFull(s).replace(/ /g, '\u3000');
+  const full = halfKanaToFull(s);
+  return hasCodeIn(full, 0x20, 0x20) ? full.replace(/ /g, '\u3000') : full;
+}
+
+/** True when a character of `s` lies in `from`–`to` (UTF-16 code units). */
+function hasCodeIn(s: string, from: number, to: number): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= from && c <= to) return true;
+  }
+  return false;
+}
+
+/** True when `s` holds e or E, half or full width: without one it is not in exponent notation. */
+function hasExponentMark(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x65 || c === 0x45 || c === 0xff45 || c === 0xff25) return true;
+  }
+  return false;
 }
 
 /**
@@ -43,13 +63,16 @@ const EXPONENT = /^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$/;
 /** Full-width digits to ASCII; a number in exponent notation is its own reject. */
 export function digits(v: string): string {
   const ascii = digitsToAscii(v);
-  if (EXPONENT.test(fullWidthAsciiToHalf(ascii)))
+  if (hasExponentMark(ascii) && EXPONENT.test(fullWidthAsciiToHalf(ascii)))
     throw new TransformError('HUB_ERR_EXPONENT_NOTATION', { value: v });
   return ascii;
 }
 
+const SEVEN_DIGITS = /^\d{7}$/;
+
 /** 郵便番号 as written: `999-0001`, `〒９９９－０００１`, `999 0001` → `9990001`. */
 export function postalCode(v: string): string {
+  if (SEVEN_DIGITS.test(v)) return v;
   const folded = v
     .normalize('NFKC')
     .replace(/^〒/, '')

@@ -1,3 +1,5 @@
+import { memoized } from './memo.ts';
+
 /**
  * The match key of an address, for telling that two spellings name one place (a 転出証明書's
  * 転出先 and the register's 住所): width folded (NFKC), spaces dropped, ケ/ヶ/ヵ as ケ, every dash as
@@ -34,7 +36,8 @@ export function kanjiNumber(s: string): number {
 
 const PREFECTURE = /^(?:東京都|北海道|(?:京都|大阪)府|[^\s都道府県]{2,3}県)/;
 
-export function addressKey(s: string): string {
+/** Memoized: towns and blocks repeat across a file. */
+export const addressKey = memoized(function addressKey(s: string): string {
   return s
     .normalize('NFKC')
     .replace(/[\s\u3000]/g, '')
@@ -46,7 +49,7 @@ export function addressKey(s: string): string {
     .replace(/(\d)(?:丁目|番地|番|号)$/, '$1')
     .replace(/-+/g, '-')
     .replace(/-$/, '');
-}
+});
 
 /**
  * True when two address keys name the same place: equal, or one ends with the other and the

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { memoized } from './memo.ts';
 
 /**
  * Name search keys. A name is stored as received (IVS kept, never NFC/NFKC'd:
@@ -32,16 +33,16 @@ export function nameVariants(): Map<string, string> {
 }
 
 /** A name as written, spaces removed: for telling exact matches first. */
-export function nameExactKey(s: string): string {
+export const nameExactKey = memoized(function nameExactKey(s: string): string {
   return s.replace(/[\s\u3000]/g, '');
-}
+});
 
 /**
  * The search key of a name: variation selectors dropped, NFKC, spaces removed, and each 異体字
  * folded to its common form (髙→高, 邉/邊→辺, 𠮷→吉, 﨑→崎, 齋/齊→斉, 德→徳, 濵→浜). `斉󠄃藤`, `齋藤`
  * and `斉藤` give the same key.
  */
-export function nameKey(s: string): string {
+export const nameKey = memoized(function nameKey(s: string): string {
   const table = nameVariants();
   const folded = s
     .replace(VARIATION_SELECTORS, '')
@@ -50,4 +51,4 @@ export function nameKey(s: string): string {
   let out = '';
   for (const ch of folded) out += table.get(ch) ?? ch;
   return out;
-}
+});
