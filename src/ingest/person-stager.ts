@@ -12,7 +12,7 @@ import type { RejectInput } from '../store/imports-repo.ts';
 import { KeyLines } from './key-lines.ts';
 import { keyOf, type MapState, mapItem, takeMeta } from './map-item.ts';
 import { ProvenanceMaps } from './provenance-maps.ts';
-import { sha256Hex } from './record-hash.ts';
+import { sha256Hex, stableStringify } from './record-hash.ts';
 import { personSearchKeys } from './search-keys.ts';
 import { sourceOfKey } from './source-of-key.ts';
 
@@ -173,7 +173,7 @@ function stagingLine(
   rawHash: string,
   provenanceMap: string,
 ): string {
-  const json = JSON.stringify(r);
+  const json = stableStringify(r);
   const k = personSearchKeys(r);
   return `${[
     copyText(importId),

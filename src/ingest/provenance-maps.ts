@@ -10,9 +10,13 @@ export class ProvenanceMaps {
   private columns: Record<string, string> = {};
   private id = '';
   private fresh: { id: string; columns: Record<string, string> }[] = [];
+  /** The mapping shares one (frozen) `sources` between rows with the same fields. */
+  private lastSources: Record<string, string> | undefined;
 
   /** The id of a map that holds every entry of `sources`. */
   idFor(sources: Record<string, string>): string {
+    if (sources === this.lastSources) return this.id;
+    this.lastSources = sources;
     let grown = false;
     for (const target in sources) {
       const column = sources[target]!;
