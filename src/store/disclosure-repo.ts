@@ -1,5 +1,5 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
-import type { Database } from './types.ts';
+import type { Database, PersonRow } from './types.ts';
 
 /**
  * The address a person lives at, as a comparable key: the printed full address without any
@@ -23,6 +23,19 @@ export function sharesWithRestricted(alias: string): Expression<SqlBool> {
     ))`;
 }
 
+/** A person's row version: changes with every update of the row (any column, any writer). */
+const rowVersion = sql<string>`p.xmin::text || ':' || p.ctid::text`;
+
+/** What the disclosure policy needs to know of one person to answer a read of them. */
+export interface PersonStanding {
+  id: string;
+  restricted: boolean;
+  /** Not restricted, but shares a household or address with a restricted person (when asked). */
+  shielded: boolean;
+  /** The row's version (see rowVersion), to recognise a view built from it before. */
+  version: string;
+}
+
 /** What a restricted person is known by, to recognise them in text the hub cannot parse. */
 export interface RestrictedMarks {
   atenaNos: string[];
@@ -35,7 +48,32 @@ export interface RestrictedMarks {
  * are few; the partial index `persons_restricted` keeps these lookups off the whole table.
  */
 export function createDisclosureRepository(db: Kysely<Database>) {
+  const standing = (checkShield: boolean) =>
+    checkShield ? sql<boolean>`(not p.restricted and ${sharesWithRestricted('p')})` : sql<boolean>`false`;
+
   return {
+    /**
+     * One person by id with their standing, in one statement: the row, whether they are
+     * shielded (only computed when `checkShield`), and the row's version.
+     */
+    async personForRead(id: string, checkShield: boolean): Promise<(PersonRow & PersonStanding) | undefined> {
+      return db
+        .selectFrom('persons as p')
+        .selectAll('p')
+        .select([standing(checkShield).as('shielded'), rowVersion.as('version')])
+        .where('p.id', '=', id)
+        .executeTakeFirst();
+    },
+
+    /** Only the standing of one person by id (for a view cached from a known version). */
+    async personStanding(id: string, checkShield: boolean): Promise<PersonStanding | undefined> {
+      return db
+        .selectFrom('persons as p')
+        .select(['p.id', 'p.restricted', standing(checkShield).as('shielded'), rowVersion.as('version')])
+        .where('p.id', '=', id)
+        .executeTakeFirst();
+    },
+
     /** Of the given non-restricted persons, those who share a household or address with a restricted one. */
     async shieldedAmong(ids: readonly string[]): Promise<Set<string>> {
       if (ids.length === 0) return new Set();

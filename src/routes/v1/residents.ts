@@ -74,13 +74,15 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref(Person), ...problems(400, 401, 403, 404) },
       },
     },
-    async (request) => {
-      const { person, fields } = await disclosure.person(
+    async (request, reply) => {
+      const { id, body, fields } = await disclosure.personById(
         viewerOf(request),
-        await persons.get(request.params.id),
+        request.params.id,
+        (p) => reply.serialize(p) as string,
       );
-      await audit.record({ ...auditBase(request), action: 'residents.read', subjects: [person.id], fields });
-      return person;
+      await audit.record({ ...auditBase(request), action: 'residents.read', subjects: [id], fields });
+      // Already serialised by the response schema's serializer: sent as it is.
+      return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );
 
