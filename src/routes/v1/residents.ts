@@ -4,6 +4,7 @@ import { viewerOf } from '../../access/disclosure.ts';
 import { HubError } from '../../errors.ts';
 import { Enrolment } from '../../schemas/enrolment.ts';
 import { Household, Person, PersonStatus } from '../../schemas/person.ts';
+import { SEARCH_TOTAL_CAP } from '../../store/persons-repo.ts';
 import { auditBase, Limits, personalHeaders, problems } from '../common.ts';
 
 export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -28,7 +29,20 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...Limits,
         }),
         response: {
-          200: Type.Object({ items: Type.Array(Type.Ref(Person)), total: Type.Integer() }),
+          200: Type.Object({
+            items: Type.Array(Type.Ref(Person)),
+            total: Type.Integer({
+              description: `the number of matches; when more than ${SEARCH_TOTAL_CAP} match, ${SEARCH_TOTAL_CAP} and \`totalExact\` is false`,
+            }),
+            totalExact: Type.Optional(
+              Type.Boolean({
+                description: `false when more than ${SEARCH_TOTAL_CAP} persons match (matches are not counted further): \`total\` is a lower bound; absent when \`total\` is exact`,
+              }),
+            ),
+            hasMore: Type.Optional(
+              Type.Boolean({ description: 'with `totalExact` false: whether matches follow this page' }),
+            ),
+          }),
           ...problems(400, 401, 403),
         },
       },
@@ -58,7 +72,10 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         subjects: views.map((v) => v.person.id),
         fields: [...new Set(views.flatMap((v) => v.fields))],
       });
-      return { items: views.map((v) => v.person), total: page.total - (page.items.length - views.length) };
+      const total = page.total - (page.items.length - views.length);
+      return page.totalExact
+        ? { items: views.map((v) => v.person), total }
+        : { items: views.map((v) => v.person), total, totalExact: false, hasMore: page.hasMore };
     },
   );
 
