@@ -68,7 +68,7 @@ export function createAuditRepository(db: Kysely<Database>) {
    * or other instances, queue), takes the next places one after the other, inserts the rows with
    * their hashes, and moves the head to the last one.
    */
-  async function appendBatch(batch: readonly AuditContent[]): Promise<void> {
+  async function appendBatch(on: Kysely<Database>, batch: readonly AuditContent[]): Promise<void> {
     const input = JSON.stringify(
       batch.map((c, i) => ({
         ord: i + 1,
@@ -131,7 +131,7 @@ export function createAuditRepository(db: Kysely<Database>) {
       update audit_chain_head set seq = last.seq, hash = last.hash
         from (select seq, hash from appended order by seq desc limit 1) last
        where audit_chain_head.id = 1
-      returning audit_chain_head.seq`.execute(db);
+      returning audit_chain_head.seq`.execute(on);
     if (rows.length !== 1) throw new HubError('HUB_ERR_AUDIT_CHAIN_HEAD');
   }
 
@@ -141,33 +141,55 @@ export function createAuditRepository(db: Kysely<Database>) {
   let waiting: Waiting[] = [];
   let flushing = false;
 
-  async function flush(): Promise<void> {
-    flushing = true;
-    try {
-      while (waiting.length > 0) {
-        const batch = waiting.slice(0, MAX_BATCH);
-        waiting = waiting.slice(batch.length);
-        try {
-          await appendBatch(batch.map((w) => w.content));
-          for (const w of batch) w.resolve();
-        } catch (e) {
-          if (batch.length === 1) {
-            batch[0]!.reject(e);
-            continue;
-          }
-          // One entry the database refuses must not fail the others: each alone.
-          for (const w of batch) {
-            try {
-              await appendBatch([w.content]);
-              w.resolve();
-            } catch (e1) {
-              w.reject(e1);
-            }
+  /** Appends what waits, batch after batch, on one connection (see flush). */
+  async function drain(on: Kysely<Database>): Promise<void> {
+    for (;;) {
+      if (waiting.length === 0) {
+        // One turn of the event loop: reads that just came back add their entries now, and go
+        // in the next batch on this connection instead of queueing for another behind reads.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (waiting.length === 0) return;
+      }
+      const batch = waiting.slice(0, MAX_BATCH);
+      waiting = waiting.slice(batch.length);
+      try {
+        await appendBatch(
+          on,
+          batch.map((w) => w.content),
+        );
+        for (const w of batch) w.resolve();
+      } catch (e) {
+        if (batch.length === 1) {
+          batch[0]!.reject(e);
+          continue;
+        }
+        // One entry the database refuses must not fail the others: each alone.
+        for (const w of batch) {
+          try {
+            await appendBatch(on, [w.content]);
+            w.resolve();
+          } catch (e1) {
+            w.reject(e1);
           }
         }
       }
+    }
+  }
+
+  /**
+   * One flusher at a time. It keeps the connection it took while entries keep coming, so that
+   * under load the audit does not queue for a pooled connection behind the reads it audits.
+   */
+  async function flush(): Promise<void> {
+    flushing = true;
+    try {
+      await db.connection().execute(drain);
+    } catch (e) {
+      // No connection: every waiting entry fails (its request answers 500, nothing leaves).
+      for (const w of waiting.splice(0)) w.reject(e);
     } finally {
       flushing = false;
+      if (waiting.length > 0) void flush();
     }
   }
 

@@ -1,4 +1,5 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import { coalesced } from './coalesce.ts';
 import type { Database, PersonRow } from './types.ts';
 
 /**
@@ -51,27 +52,44 @@ export function createDisclosureRepository(db: Kysely<Database>) {
   const standing = (checkShield: boolean) =>
     checkShield ? sql<boolean>`(not p.restricted and ${sharesWithRestricted('p')})` : sql<boolean>`false`;
 
-  return {
-    /**
-     * One person by id with their standing, in one statement: the row, whether they are
-     * shielded (only computed when `checkShield`), and the row's version.
-     */
-    async personForRead(id: string, checkShield: boolean): Promise<(PersonRow & PersonStanding) | undefined> {
-      return db
+  const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
+  const rowsOf = (checkShield: boolean) =>
+    coalesced((ids: string[]) =>
+      db
         .selectFrom('persons as p')
         .selectAll('p')
         .select([standing(checkShield).as('shielded'), rowVersion.as('version')])
-        .where('p.id', '=', id)
-        .executeTakeFirst();
+        .where('p.id', 'in', ids)
+        .execute()
+        .then(byId),
+    );
+  const standingOf = (checkShield: boolean) =>
+    coalesced((ids: string[]) =>
+      db
+        .selectFrom('persons as p')
+        .select(['p.id', 'p.restricted', standing(checkShield).as('shielded'), rowVersion.as('version')])
+        .where('p.id', 'in', ids)
+        .execute()
+        .then(byId),
+    );
+  const rowsShielded = rowsOf(true);
+  const rowsFull = rowsOf(false);
+  const standingShielded = standingOf(true);
+  const standingFull = standingOf(false);
+
+  return {
+    /**
+     * One person by id with their standing, in one statement: the row, whether they are
+     * shielded (only computed when `checkShield`), and the row's version. Reads that arrive
+     * together share the statement (see coalesced).
+     */
+    personForRead(id: string, checkShield: boolean): Promise<(PersonRow & PersonStanding) | undefined> {
+      return (checkShield ? rowsShielded : rowsFull)(id);
     },
 
     /** Only the standing of one person by id (for a view cached from a known version). */
-    async personStanding(id: string, checkShield: boolean): Promise<PersonStanding | undefined> {
-      return db
-        .selectFrom('persons as p')
-        .select(['p.id', 'p.restricted', standing(checkShield).as('shielded'), rowVersion.as('version')])
-        .where('p.id', '=', id)
-        .executeTakeFirst();
+    personStanding(id: string, checkShield: boolean): Promise<PersonStanding | undefined> {
+      return (checkShield ? standingShielded : standingFull)(id);
     },
 
     /** Of the given non-restricted persons, those who share a household or address with a restricted one. */
