@@ -4,7 +4,7 @@ import { type Client, hasScope } from '../plugins/auth.ts';
 import type { Enrolment } from '../schemas/enrolment.ts';
 import type { Household, Person, PersonRecord } from '../schemas/person.ts';
 import type { TransferCertificate } from '../schemas/transfer-certificate.ts';
-import type { DisclosureRepository } from '../store/disclosure-repo.ts';
+import type { DisclosureRepository, PersonStanding } from '../store/disclosure-repo.ts';
 import type { PersonRow } from '../store/types.ts';
 import { cutRecord, type PersonCut, personView } from './person-view.ts';
 import { type CachedView, ViewCache } from './view-cache.ts';
@@ -147,7 +147,7 @@ export function createDisclosure(repo: DisclosureRepository, options: { viewCach
         throw notFound('住民');
       }
       const cut = cutFor(viewer, seen.shielded);
-      const cutKey = `${+cut.myNumber}${+cut.shielded}${+cut.extras}`;
+      const cutKey = cutKeyOf(cut);
       const cached = views.get(seen.id, seen.version, cutKey);
       if (cached) return { id: seen.id, ...cached };
       const built = row ?? (await repo.personForRead(id, !full));
@@ -162,6 +162,32 @@ export function createDisclosure(repo: DisclosureRepository, options: { viewCach
         view,
       );
       return { id: built.id, ...view };
+    },
+
+    /**
+     * Persons found by a search, as the viewer may see them, serialised: the hidden left out
+     * (the same decisions as `persons()`, from the standing the search computed), each body
+     * built once per row version and cut (see ViewCache).
+     */
+    async personsSerialized(
+      viewer: Viewer,
+      rows: readonly (PersonRow & PersonStanding)[],
+      serialize: (person: Person) => string,
+    ): Promise<(CachedView & { id: string })[]> {
+      const full = privileged(viewer);
+      const scope = await visitScope(viewer);
+      return rows
+        .filter((r) => (full || !r.restricted) && (!scope || scope.has(r.id)))
+        .map((row) => {
+          const cut = cutFor(viewer, row.shielded);
+          const key = cutKeyOf(cut);
+          const cached = views.get(row.id, row.version, key);
+          if (cached) return { id: row.id, ...cached };
+          const { person, fields } = personView(row, cut);
+          const view = { body: serialize(person), fields };
+          views.set(row.id, row.version, key, view);
+          return { id: row.id, ...view };
+        });
     },
 
     /**
@@ -306,6 +332,11 @@ export function createDisclosure(repo: DisclosureRepository, options: { viewCach
 }
 
 export type Disclosure = ReturnType<typeof createDisclosure>;
+
+/** A cut as a cache key. */
+function cutKeyOf(cut: PersonCut): string {
+  return `${+cut.myNumber}${+cut.shielded}${+cut.extras}`;
+}
 
 function withoutRaw<R extends { raw?: string }>(item: R): R {
   const { raw: _raw, ...rest } = item;

@@ -24,7 +24,10 @@ export function sharesWithRestricted(alias: string): Expression<SqlBool> {
     ))`;
 }
 
-/** A person's row version: changes with every update of the row (any column, any writer). */
+/**
+ * A person's row version: changes with every update of the row (any column, any writer).
+ * persons-repo's search computes the same.
+ */
 const rowVersion = sql<string>`p.xmin::text || ':' || p.ctid::text`;
 
 /** What the disclosure policy needs to know of one person to answer a read of them. */

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { kanaExactKey, kanaKey } from '../normalize/kana.ts';
 import { nameExactKey, nameKey } from '../normalize/name-key.ts';
-import { sharesWithRestricted } from './disclosure-repo.ts';
+import { type PersonStanding, sharesWithRestricted } from './disclosure-repo.ts';
 import { likeEscape } from './like.ts';
 import type { Database, PersonRow } from './types.ts';
 
@@ -13,7 +13,10 @@ export interface PersonQuery {
   status?: string;
   /** Leave out restricted persons (支援措置, 他業務参照不可). */
   excludeRestricted?: boolean;
-  /** With `householdId`: leave out whoever shares a household or address with a restricted person. */
+  /**
+   * With `householdId`: leave out whoever shares a household or address with a restricted
+   * person. In any case: tell of each person found whether they do (`shielded`).
+   */
   excludeShielded?: boolean;
   limit: number;
   offset: number;
@@ -22,8 +25,11 @@ export interface PersonQuery {
 /** Matches are counted up to this many; past it a search says "more than this" instead. */
 export const SEARCH_TOTAL_CAP = 1000;
 
+/** A person found, with what the disclosure policy needs to know (see PersonStanding). */
+export type FoundPerson = PersonRow & PersonStanding;
+
 export interface PersonPage {
-  items: PersonRow[];
+  items: FoundPerson[];
   /** The number of matches when `totalExact`, else SEARCH_TOTAL_CAP (there are more). */
   total: number;
   totalExact: boolean;
@@ -91,6 +97,13 @@ export function createPersonsRepository(db: Kysely<Database>, options: { totalCa
       const counted = query.select(sql`1`.as('one')).limit(totalCap + 1);
       const rows = await query
         .selectAll()
+        .select([
+          (q.excludeShielded
+            ? sql<boolean>`(not persons.restricted and ${sharesWithRestricted('persons')})`
+            : sql<boolean>`false`
+          ).as('shielded'),
+          sql<string>`persons.xmin::text || ':' || persons.ctid::text`.as('version'),
+        ])
         .select((eb) =>
           eb.selectFrom(counted.as('matches')).select(eb.fn.countAll<number>().as('n')).as('matched'),
         )
@@ -104,7 +117,7 @@ export function createPersonsRepository(db: Kysely<Database>, options: { totalCa
         .offset(q.offset)
         .execute();
       const hasMore = rows.length > q.limit;
-      const items: PersonRow[] = rows.slice(0, q.limit).map(({ matched: _m, ...row }) => row);
+      const items: FoundPerson[] = rows.slice(0, q.limit).map(({ matched: _m, ...row }) => row);
       let matched = rows[0]?.matched;
       // Past the last match the page is empty and carries no count.
       if (matched === undefined && q.offset > 0)
