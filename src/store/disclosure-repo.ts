@@ -25,10 +25,16 @@ export function sharesWithRestricted(alias: string): Expression<SqlBool> {
 }
 
 /**
- * A person's row version: changes with every update of the row (any column, any writer).
- * persons-repo's search computes the same.
+ * A person's row version: changes with every update of the row (any column, any writer). The
+ * rest of what `person_records` shows (the run's file and time, the column map) does not change
+ * once written.
  */
 const rowVersion = sql<string>`p.xmin::text || ':' || p.ctid::text`;
+
+/** The row version (see rowVersion) of a `person_records` row by alias, from its `persons` row. */
+export function recordVersion(alias: string) {
+  return sql<string>`(select v.xmin::text || ':' || v.ctid::text from persons v where v.id = ${sql.ref(`${alias}.id`)})`;
+}
 
 /** What the disclosure policy needs to know of one person to answer a read of them. */
 export interface PersonStanding {
@@ -59,9 +65,9 @@ export function createDisclosureRepository(db: Kysely<Database>) {
   const rowsOf = (checkShield: boolean) =>
     coalesced((ids: string[]) =>
       db
-        .selectFrom('persons as p')
+        .selectFrom('person_records as p')
         .selectAll('p')
-        .select([standing(checkShield).as('shielded'), rowVersion.as('version')])
+        .select([standing(checkShield).as('shielded'), recordVersion('p').as('version')])
         .where('p.id', 'in', ids)
         .execute()
         .then(byId),

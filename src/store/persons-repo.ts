@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { kanaExactKey, kanaKey } from '../normalize/kana.ts';
 import { nameExactKey, nameKey } from '../normalize/name-key.ts';
-import { type PersonStanding, sharesWithRestricted } from './disclosure-repo.ts';
+import { type PersonStanding, recordVersion, sharesWithRestricted } from './disclosure-repo.ts';
 import { likeEscape } from './like.ts';
 import type { Database, PersonRow } from './types.ts';
 
@@ -102,7 +102,7 @@ export function createPersonsRepository(db: Kysely<Database>, options: { totalCa
             ? sql<boolean>`(not persons.restricted and ${sharesWithRestricted('persons')})`
             : sql<boolean>`false`
           ).as('shielded'),
-          sql<string>`persons.xmin::text || ':' || persons.ctid::text`.as('version'),
+          recordVersion('persons').as('version'),
         ])
         .select((eb) =>
           eb.selectFrom(counted.as('matches')).select(eb.fn.countAll<number>().as('n')).as('matched'),
