@@ -155,12 +155,7 @@ export function createDisclosure(repo: DisclosureRepository, options: { viewCach
       const builtCut = cutFor(viewer, built.shielded);
       const { person, fields } = personView(built, builtCut);
       const view = { body: serialize(person), fields };
-      views.set(
-        built.id,
-        built.version,
-        `${+builtCut.myNumber}${+builtCut.shielded}${+builtCut.extras}`,
-        view,
-      );
+      views.set(built.id, built.version, cutKeyOf(builtCut), view);
       return { id: built.id, ...view };
     },
 

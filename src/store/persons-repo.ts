@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { kanaExactKey, kanaKey } from '../normalize/kana.ts';
 import { nameExactKey, nameKey } from '../normalize/name-key.ts';
-import { type PersonStanding, recordVersion, sharesWithRestricted } from './disclosure-repo.ts';
+import { type PersonStanding, sharesWithRestricted } from './disclosure-repo.ts';
 import { likeEscape } from './like.ts';
 import type { Database, PersonRow } from './types.ts';
 
@@ -68,10 +68,11 @@ export function createPersonsRepository(db: Kysely<Database>, options: { totalCa
      * 異体字 and IVS folded), birth date, household; exact spellings are ranked first. Kana and
      * name are served by the indexes of migration 0016. The page and the number of matches come
      * from one statement; matches are counted up to SEARCH_TOTAL_CAP (or `totalCap`) only (`totalExact` false
-     * beyond: `total` is then that cap, a lower bound).
+     * beyond: `total` is then that cap, a lower bound). The matches are ranked on `persons`;
+     * only the page's rows are read through `person_records` (their provenance built).
      */
     async search(q: PersonQuery): Promise<PersonPage> {
-      let query = db.selectFrom('person_records as persons');
+      let query = db.selectFrom('persons');
       if (q.kana) {
         const k = `${likeEscape(kanaKey(q.kana))}%`;
         // The reading (the key's start) or the 通称's reading (after the `|`), each its own index.
@@ -95,26 +96,38 @@ export function createPersonsRepository(db: Kysely<Database>, options: { totalCa
       const nameExact = q.name ? `%${likeEscape(nameExactKey(q.name))}%` : null;
       const kanaExact = q.kana ? likeEscape(kanaExactKey(q.kana)) : null;
       const counted = query.select(sql`1`.as('one')).limit(totalCap + 1);
-      const rows = await query
-        .selectAll()
+      const rankName = sql<number>`case when ${nameExact}::text is null or persons.name_exact like ${nameExact} then 0 else 1 end`;
+      const rankKana = sql<number>`case when ${kanaExact}::text is null or persons.kana_exact like ${kanaExact} || '%' or persons.kana_exact like '%|' || ${kanaExact} || '%' then 0 else 1 end`;
+      const page = query
         .select([
+          'persons.id as page_id',
+          'persons.kana_key as page_kana',
+          rankName.as('rank_name'),
+          rankKana.as('rank_kana'),
           (q.excludeShielded
             ? sql<boolean>`(not persons.restricted and ${sharesWithRestricted('persons')})`
             : sql<boolean>`false`
           ).as('shielded'),
-          recordVersion('persons').as('version'),
+          sql<string>`persons.xmin::text || ':' || persons.ctid::text`.as('version'),
         ])
         .select((eb) =>
           eb.selectFrom(counted.as('matches')).select(eb.fn.countAll<number>().as('n')).as('matched'),
         )
-        .orderBy(sql`case when ${nameExact}::text is null or name_exact like ${nameExact} then 0 else 1 end`)
-        .orderBy(
-          sql`case when ${kanaExact}::text is null or kana_exact like ${kanaExact} || '%' or kana_exact like '%|' || ${kanaExact} || '%' then 0 else 1 end`,
-        )
-        .orderBy('kana_key')
-        .orderBy('id')
+        .orderBy('rank_name')
+        .orderBy('rank_kana')
+        .orderBy('persons.kana_key')
+        .orderBy('persons.id')
         .limit(q.limit + 1)
-        .offset(q.offset)
+        .offset(q.offset);
+      const rows = await db
+        .selectFrom(page.as('page'))
+        .innerJoin('person_records as r', 'r.id', 'page.page_id')
+        .selectAll('r')
+        .select(['page.shielded', 'page.version', 'page.matched'])
+        .orderBy('page.rank_name')
+        .orderBy('page.rank_kana')
+        .orderBy('page.page_kana')
+        .orderBy('page.page_id')
         .execute();
       const hasMore = rows.length > q.limit;
       const items: FoundPerson[] = rows.slice(0, q.limit).map(({ matched: _m, ...row }) => row);
