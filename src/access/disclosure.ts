@@ -4,9 +4,10 @@ import { type Client, hasScope } from '../plugins/auth.ts';
 import type { Enrolment } from '../schemas/enrolment.ts';
 import type { Household, Person, PersonRecord } from '../schemas/person.ts';
 import type { TransferCertificate } from '../schemas/transfer-certificate.ts';
-import type { DisclosureRepository } from '../store/disclosure-repo.ts';
+import type { DisclosureRepository, PersonStanding } from '../store/disclosure-repo.ts';
 import type { PersonRow } from '../store/types.ts';
 import { cutRecord, type PersonCut, personView } from './person-view.ts';
+import { type CachedView, ViewCache } from './view-cache.ts';
 
 /**
  * Who asks, and why: the client, the purpose or visit it named, and — for an `admin` client
@@ -66,7 +67,10 @@ const LINKING_DETAILS = ['householdId', 'childAtenaNos', 'guardianAtenaNo'];
  * - with only `X-Visit-Id` as purpose, only that visit's persons are answered.
  * 個人番号 needs `mynumber:read` in every case.
  */
-export function createDisclosure(repo: DisclosureRepository) {
+export function createDisclosure(repo: DisclosureRepository, options: { viewCacheChars?: number } = {}) {
+  // 16 Mi characters: a few thousand persons' answers.
+  const views = new ViewCache(options.viewCacheChars ?? 16 * 1024 * 1024);
+
   async function visitScope(viewer: Viewer): Promise<Set<string> | undefined> {
     if (!viewer.visitId || viewer.purpose) return undefined;
     return repo.visitPersonIds(viewer.visitId, viewer.client.id);
@@ -119,6 +123,66 @@ export function createDisclosure(repo: DisclosureRepository) {
       const [seen] = row ? await screen(viewer, [row]) : [];
       if (!seen) throw notFound('住民');
       return personView(seen.row, seen.cut);
+    },
+
+    /**
+     * One person by id as the viewer may see them, serialised: the same decisions as
+     * `person()`, in one statement (row, shielding and row version together), and the body
+     * built once per row version and cut (see ViewCache). Not found when the viewer may not see
+     * them.
+     */
+    async personById(
+      viewer: Viewer,
+      id: string,
+      serialize: (person: Person) => string,
+    ): Promise<CachedView & { id: string }> {
+      const full = privileged(viewer);
+      const scope = await visitScope(viewer);
+      const known = views.version(id);
+      const standing = known ? await repo.personStanding(id, !full) : undefined;
+      const row = standing && standing.version === known ? undefined : await repo.personForRead(id, !full);
+      const seen = row ?? standing;
+      if (!seen || (!full && seen.restricted) || (scope && !scope.has(seen.id))) {
+        if (!seen) views.drop(id);
+        throw notFound('住民');
+      }
+      const cut = cutFor(viewer, seen.shielded);
+      const cutKey = cutKeyOf(cut);
+      const cached = views.get(seen.id, seen.version, cutKey);
+      if (cached) return { id: seen.id, ...cached };
+      const built = row ?? (await repo.personForRead(id, !full));
+      if (!built || (!full && built.restricted)) throw notFound('住民');
+      const builtCut = cutFor(viewer, built.shielded);
+      const { person, fields } = personView(built, builtCut);
+      const view = { body: serialize(person), fields };
+      views.set(built.id, built.version, cutKeyOf(builtCut), view);
+      return { id: built.id, ...view };
+    },
+
+    /**
+     * Persons found by a search, as the viewer may see them, serialised: the hidden left out
+     * (the same decisions as `persons()`, from the standing the search computed), each body
+     * built once per row version and cut (see ViewCache).
+     */
+    async personsSerialized(
+      viewer: Viewer,
+      rows: readonly (PersonRow & PersonStanding)[],
+      serialize: (person: Person) => string,
+    ): Promise<(CachedView & { id: string })[]> {
+      const full = privileged(viewer);
+      const scope = await visitScope(viewer);
+      return rows
+        .filter((r) => (full || !r.restricted) && (!scope || scope.has(r.id)))
+        .map((row) => {
+          const cut = cutFor(viewer, row.shielded);
+          const key = cutKeyOf(cut);
+          const cached = views.get(row.id, row.version, key);
+          if (cached) return { id: row.id, ...cached };
+          const { person, fields } = personView(row, cut);
+          const view = { body: serialize(person), fields };
+          views.set(row.id, row.version, key, view);
+          return { id: row.id, ...view };
+        });
     },
 
     /**
@@ -263,6 +327,11 @@ export function createDisclosure(repo: DisclosureRepository) {
 }
 
 export type Disclosure = ReturnType<typeof createDisclosure>;
+
+/** A cut as a cache key. */
+function cutKeyOf(cut: PersonCut): string {
+  return `${+cut.myNumber}${+cut.shielded}${+cut.extras}`;
+}
 
 function withoutRaw<R extends { raw?: string }>(item: R): R {
   const { raw: _raw, ...rest } = item;

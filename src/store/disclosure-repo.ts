@@ -1,5 +1,6 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
-import type { Database } from './types.ts';
+import { coalesced } from './coalesce.ts';
+import type { Database, PersonRow } from './types.ts';
 
 /**
  * The address a person lives at, as a comparable key: the printed full address without any
@@ -23,6 +24,28 @@ export function sharesWithRestricted(alias: string): Expression<SqlBool> {
     ))`;
 }
 
+/**
+ * A person's row version: changes with every update of the row (any column, any writer). The
+ * rest of what `person_records` shows (the run's file and time, the column map) does not change
+ * once written.
+ */
+const rowVersion = sql<string>`p.xmin::text || ':' || p.ctid::text`;
+
+/** The row version (see rowVersion) of a `person_records` row by alias, from its `persons` row. */
+export function recordVersion(alias: string) {
+  return sql<string>`(select v.xmin::text || ':' || v.ctid::text from persons v where v.id = ${sql.ref(`${alias}.id`)})`;
+}
+
+/** What the disclosure policy needs to know of one person to answer a read of them. */
+export interface PersonStanding {
+  id: string;
+  restricted: boolean;
+  /** Not restricted, but shares a household or address with a restricted person (when asked). */
+  shielded: boolean;
+  /** The row's version (see rowVersion), to recognise a view built from it before. */
+  version: string;
+}
+
 /** What a restricted person is known by, to recognise them in text the hub cannot parse. */
 export interface RestrictedMarks {
   atenaNos: string[];
@@ -35,7 +58,49 @@ export interface RestrictedMarks {
  * are few; the partial index `persons_restricted` keeps these lookups off the whole table.
  */
 export function createDisclosureRepository(db: Kysely<Database>) {
+  const standing = (checkShield: boolean) =>
+    checkShield ? sql<boolean>`(not p.restricted and ${sharesWithRestricted('p')})` : sql<boolean>`false`;
+
+  const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
+  const rowsOf = (checkShield: boolean) =>
+    coalesced((ids: string[]) =>
+      db
+        .selectFrom('person_records as p')
+        .selectAll('p')
+        .select([standing(checkShield).as('shielded'), recordVersion('p').as('version')])
+        .where('p.id', 'in', ids)
+        .execute()
+        .then(byId),
+    );
+  const standingOf = (checkShield: boolean) =>
+    coalesced((ids: string[]) =>
+      db
+        .selectFrom('persons as p')
+        .select(['p.id', 'p.restricted', standing(checkShield).as('shielded'), rowVersion.as('version')])
+        .where('p.id', 'in', ids)
+        .execute()
+        .then(byId),
+    );
+  const rowsShielded = rowsOf(true);
+  const rowsFull = rowsOf(false);
+  const standingShielded = standingOf(true);
+  const standingFull = standingOf(false);
+
   return {
+    /**
+     * One person by id with their standing, in one statement: the row, whether they are
+     * shielded (only computed when `checkShield`), and the row's version. Reads that arrive
+     * together share the statement (see coalesced).
+     */
+    personForRead(id: string, checkShield: boolean): Promise<(PersonRow & PersonStanding) | undefined> {
+      return (checkShield ? rowsShielded : rowsFull)(id);
+    },
+
+    /** Only the standing of one person by id (for a view cached from a known version). */
+    personStanding(id: string, checkShield: boolean): Promise<PersonStanding | undefined> {
+      return (checkShield ? standingShielded : standingFull)(id);
+    },
+
     /** Of the given non-restricted persons, those who share a household or address with a restricted one. */
     async shieldedAmong(ids: readonly string[]): Promise<Set<string>> {
       if (ids.length === 0) return new Set();

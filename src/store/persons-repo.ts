@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { kanaExactKey, kanaKey } from '../normalize/kana.ts';
 import { nameExactKey, nameKey } from '../normalize/name-key.ts';
-import { sharesWithRestricted } from './disclosure-repo.ts';
+import { type PersonStanding, sharesWithRestricted } from './disclosure-repo.ts';
 import { likeEscape } from './like.ts';
 import type { Database, PersonRow } from './types.ts';
 
@@ -13,13 +13,44 @@ export interface PersonQuery {
   status?: string;
   /** Leave out restricted persons (支援措置, 他業務参照不可). */
   excludeRestricted?: boolean;
-  /** With `householdId`: leave out whoever shares a household or address with a restricted person. */
+  /**
+   * With `householdId`: leave out whoever shares a household or address with a restricted
+   * person. In any case: tell of each person found whether they do (`shielded`).
+   */
   excludeShielded?: boolean;
   limit: number;
   offset: number;
 }
 
-export function createPersonsRepository(db: Kysely<Database>) {
+/** Matches are counted up to this many; past it a search says "more than this" instead. */
+export const SEARCH_TOTAL_CAP = 1000;
+
+/** A person found, with what the disclosure policy needs to know (see PersonStanding). */
+export type FoundPerson = PersonRow & PersonStanding;
+
+export interface PersonPage {
+  items: FoundPerson[];
+  /** The number of matches when `totalExact`, else SEARCH_TOTAL_CAP (there are more). */
+  total: number;
+  totalExact: boolean;
+  /** Matches follow this page. */
+  hasMore: boolean;
+}
+
+/**
+ * What a name search asks the `persons_name_grams` index for: the character pairs of its key
+ * (its one character when it has only one), as `hub_name_grams` indexes them per name key.
+ */
+export function nameGrams(key: string): string[] {
+  const chars = Array.from(key);
+  if (chars.length <= 1) return chars;
+  const pairs = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) pairs.add(chars[i]! + chars[i + 1]!);
+  return [...pairs];
+}
+
+export function createPersonsRepository(db: Kysely<Database>, options: { totalCap?: number } = {}) {
+  const totalCap = options.totalCap ?? SEARCH_TOTAL_CAP;
   return {
     async get(id: string): Promise<PersonRow | undefined> {
       return db.selectFrom('person_records').selectAll().where('id', '=', id).executeTakeFirst();
@@ -34,17 +65,27 @@ export function createPersonsRepository(db: Kysely<Database>) {
     },
     /**
      * Persons by kana (prefix, any width or script, small kana and ヴ folded), name (contains,
-     * 異体字 and IVS folded), birth date, household; exact spellings are ranked first.
+     * 異体字 and IVS folded), birth date, household; exact spellings are ranked first. Kana and
+     * name are served by the indexes of migration 0016. The page and the number of matches come
+     * from one statement; matches are counted up to SEARCH_TOTAL_CAP (or `totalCap`) only (`totalExact` false
+     * beyond: `total` is then that cap, a lower bound). The matches are ranked on `persons`;
+     * only the page's rows are read through `person_records` (their provenance built).
      */
-    async search(q: PersonQuery): Promise<{ items: PersonRow[]; total: number }> {
-      let query = db.selectFrom('person_records as persons');
+    async search(q: PersonQuery): Promise<PersonPage> {
+      let query = db.selectFrom('persons');
       if (q.kana) {
-        const k = likeEscape(kanaKey(q.kana));
-        query = query.where((eb) =>
-          eb.or([eb('kana_key', 'like', `${k}%`), eb('kana_key', 'like', `%|${k}%`)]),
+        const k = `${likeEscape(kanaKey(q.kana))}%`;
+        // The reading (the key's start) or the 通称's reading (after the `|`), each its own index.
+        query = query.where(
+          sql<boolean>`(kana_key like ${k} or (strpos(kana_key, '|') > 0 and substr(kana_key, strpos(kana_key, '|') + 1) like ${k}))`,
         );
       }
-      if (q.name) query = query.where('name_key', 'like', `%${likeEscape(nameKey(q.name))}%`);
+      if (q.name) {
+        const key = nameKey(q.name);
+        query = query
+          .where(sql<boolean>`hub_name_grams(name_key) @> ${nameGrams(key)}::text[]`)
+          .where('name_key', 'like', `%${likeEscape(key)}%`);
+      }
       if (q.birthDate) query = query.where('birth_iso', '=', q.birthDate);
       if (q.householdId) query = query.where('household_id', '=', q.householdId);
       if (q.status) query = query.where('status', '=', q.status);
@@ -54,21 +95,55 @@ export function createPersonsRepository(db: Kysely<Database>) {
       // Exact spellings first (斉藤 before 斉󠄃藤 and 齋藤, キュウ before キユウ), then the kana order.
       const nameExact = q.name ? `%${likeEscape(nameExactKey(q.name))}%` : null;
       const kanaExact = q.kana ? likeEscape(kanaExactKey(q.kana)) : null;
-      const items = await query
-        .selectAll()
-        .orderBy(sql`case when ${nameExact}::text is null or name_exact like ${nameExact} then 0 else 1 end`)
-        .orderBy(
-          sql`case when ${kanaExact}::text is null or kana_exact like ${kanaExact} || '%' or kana_exact like '%|' || ${kanaExact} || '%' then 0 else 1 end`,
+      const counted = query.select(sql`1`.as('one')).limit(totalCap + 1);
+      const rankName = sql<number>`case when ${nameExact}::text is null or persons.name_exact like ${nameExact} then 0 else 1 end`;
+      const rankKana = sql<number>`case when ${kanaExact}::text is null or persons.kana_exact like ${kanaExact} || '%' or persons.kana_exact like '%|' || ${kanaExact} || '%' then 0 else 1 end`;
+      const page = query
+        .select([
+          'persons.id as page_id',
+          'persons.kana_key as page_kana',
+          rankName.as('rank_name'),
+          rankKana.as('rank_kana'),
+          (q.excludeShielded
+            ? sql<boolean>`(not persons.restricted and ${sharesWithRestricted('persons')})`
+            : sql<boolean>`false`
+          ).as('shielded'),
+          sql<string>`persons.xmin::text || ':' || persons.ctid::text`.as('version'),
+        ])
+        .select((eb) =>
+          eb.selectFrom(counted.as('matches')).select(eb.fn.countAll<number>().as('n')).as('matched'),
         )
-        .orderBy('kana_key')
-        .orderBy('id')
-        .limit(q.limit)
-        .offset(q.offset)
+        .orderBy('rank_name')
+        .orderBy('rank_kana')
+        .orderBy('persons.kana_key')
+        .orderBy('persons.id')
+        .limit(q.limit + 1)
+        .offset(q.offset);
+      const rows = await db
+        .selectFrom(page.as('page'))
+        .innerJoin('person_records as r', 'r.id', 'page.page_id')
+        .selectAll('r')
+        .select(['page.shielded', 'page.version', 'page.matched'])
+        .orderBy('page.rank_name')
+        .orderBy('page.rank_kana')
+        .orderBy('page.page_kana')
+        .orderBy('page.page_id')
         .execute();
-      const { total } = await query
-        .select((eb) => eb.fn.countAll<number>().as('total'))
-        .executeTakeFirstOrThrow();
-      return { items, total: Number(total) };
+      const hasMore = rows.length > q.limit;
+      const items: FoundPerson[] = rows.slice(0, q.limit).map(({ matched: _m, ...row }) => row);
+      let matched = rows[0]?.matched;
+      // Past the last match the page is empty and carries no count.
+      if (matched === undefined && q.offset > 0)
+        matched = (
+          await db
+            .selectFrom(counted.as('matches'))
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n;
+      const n = Number(matched ?? 0);
+      return n > totalCap
+        ? { items, total: totalCap, totalExact: false, hasMore }
+        : { items, total: n, totalExact: true, hasMore };
     },
     async household(householdId: string): Promise<PersonRow[]> {
       return db

@@ -156,8 +156,8 @@ describe('GET /v1/audit and /v1/audit/verify', () => {
 
   it('finds nothing by person or subject for a restricted person unless admin gives a reason', async () => {
     await sql`insert into persons (id, source_key, municipality_code, atena_no, status, kana_key, name_key,
-      restricted, record, provenance, record_hash, last_import_id)
-      values ('p-r', 'test:p-r', '999999', '99', 'resident', 'ﾃｽﾄ', 'テスト', true, '{}', '{}', 'x', 'none')`.execute(
+      restricted, record, provenance_map, source_line, record_hash, last_import_id)
+      values ('p-r', 'test:p-r', '999999', '99', 'resident', 'ﾃｽﾄ', 'テスト', true, '{}', 'none', 0, 'x', 'none')`.execute(
       app.hub.store.db,
     );
     await app.hub.audit.record({

@@ -4,7 +4,11 @@ import { viewerOf } from '../../access/disclosure.ts';
 import { HubError } from '../../errors.ts';
 import { Enrolment } from '../../schemas/enrolment.ts';
 import { Household, Person, PersonStatus } from '../../schemas/person.ts';
+import { SEARCH_TOTAL_CAP } from '../../store/persons-repo.ts';
 import { auditBase, Limits, personalHeaders, problems } from '../common.ts';
+
+/** One person as the API shows them (the items of a search are serialised one by one). */
+const PersonRef = Type.Ref(Person);
 
 export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { persons, audit, disclosure } = app.hub;
@@ -28,12 +32,25 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...Limits,
         }),
         response: {
-          200: Type.Object({ items: Type.Array(Type.Ref(Person)), total: Type.Integer() }),
+          200: Type.Object({
+            items: Type.Array(Type.Ref(Person)),
+            total: Type.Integer({
+              description: `the number of matches; when more than ${SEARCH_TOTAL_CAP} match, ${SEARCH_TOTAL_CAP} and \`totalExact\` is false`,
+            }),
+            totalExact: Type.Optional(
+              Type.Boolean({
+                description: `false when more than ${SEARCH_TOTAL_CAP} persons match (matches are not counted further): \`total\` is a lower bound; absent when \`total\` is exact`,
+              }),
+            ),
+            hasMore: Type.Optional(
+              Type.Boolean({ description: 'with `totalExact` false: whether matches follow this page' }),
+            ),
+          }),
           ...problems(400, 401, 403),
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       if (!q.kana && !q.name && !q.birthDate && !q.householdId) {
         throw new HubError('HUB_ERR_VALIDATION', {
@@ -51,14 +68,19 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         limit: q.limit,
         offset: q.offset,
       });
-      const views = await disclosure.persons(viewer, page.items);
+      const serializePerson = reply.compileSerializationSchema(PersonRef) as (p: Person) => string;
+      const views = await disclosure.personsSerialized(viewer, page.items, serializePerson);
       await audit.record({
         ...auditBase(request),
         action: 'residents.search',
-        subjects: views.map((v) => v.person.id),
+        subjects: views.map((v) => v.id),
         fields: [...new Set(views.flatMap((v) => v.fields))],
       });
-      return { items: views.map((v) => v.person), total: page.total - (page.items.length - views.length) };
+      const total = page.total - (page.items.length - views.length);
+      // Each person as the Person schema serialises them (cached per row version and cut).
+      const more = page.totalExact ? '' : `,"totalExact":false,"hasMore":${page.hasMore}`;
+      const body = `{"items":[${views.map((v) => v.body).join(',')}],"total":${total}${more}}`;
+      return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );
 
@@ -74,13 +96,15 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref(Person), ...problems(400, 401, 403, 404) },
       },
     },
-    async (request) => {
-      const { person, fields } = await disclosure.person(
+    async (request, reply) => {
+      const { id, body, fields } = await disclosure.personById(
         viewerOf(request),
-        await persons.get(request.params.id),
+        request.params.id,
+        (p) => reply.serialize(p) as string,
       );
-      await audit.record({ ...auditBase(request), action: 'residents.read', subjects: [person.id], fields });
-      return person;
+      await audit.record({ ...auditBase(request), action: 'residents.read', subjects: [id], fields });
+      // Already serialised by the response schema's serializer: sent as it is.
+      return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );
 
