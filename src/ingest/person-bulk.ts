@@ -311,3 +311,16 @@ async function newcomersFromCertificates(
   }
   return linked;
 }
+
+/**
+ * After a run that wrote many persons, the planner's statistics of `persons` are refreshed at
+ * once (PGlite has no autovacuum; PostgreSQL's comes later): with a table it believes empty, the
+ * next night's raw-row lookups scan it whole, batch after batch.
+ */
+export async function refreshStatistics(db: Kysely<Database>, state: PersonRunProgress): Promise<void> {
+  const written = state.counts.inserted + state.counts.updated;
+  if (written < 1000 || written < state.counts.read / 10) return;
+  const started = performance.now();
+  await sql`analyze persons`.execute(db);
+  lap(state, 'analyzePersons', started);
+}

@@ -73,7 +73,8 @@ const SEEN_ONLY_TAIL = '\t\\N'.repeat(STAGING_COLUMNS.length - 3);
  * in the import's worker thread, or in the hub's own thread.
  */
 export class PersonStager {
-  private rawSeed = '';
+  /** Digest of what else an unchanged row needs to be the same (hashed once, 32 bytes a row). */
+  private rawSeed: Buffer = Buffer.alloc(0);
   private readonly firstLine = new KeyLines();
   private readonly maps = new ProvenanceMaps();
   /** 市区町村コード of the accepted rows: the scope of the missing-persons update. */
@@ -92,7 +93,9 @@ export class PersonStager {
   meta(item: Extract<ReadItem, { kind: 'meta' }>): void {
     takeMeta(item, this.mapping, this.state);
     // An unchanged raw row means an unchanged person only under the same mapping, header and encoding.
-    this.rawSeed = `${this.mappingFingerprint}\n${this.state.encoding ?? ''}\n${item.fields.join('\t')}\n`;
+    this.rawSeed = createHash('sha256')
+      .update(`${this.mappingFingerprint}\n${this.state.encoding ?? ''}\n${item.fields.join('\t')}\n`)
+      .digest();
   }
 
   rawHashes(items: readonly RecordItem[]): string[] {

@@ -24,6 +24,7 @@ import {
   dropAbandonedStaging,
   dropStaged,
   mergePersons,
+  refreshStatistics,
   type StagedPersons,
   stagePersons,
 } from './person-bulk.ts';
@@ -213,6 +214,7 @@ export async function runImport(
         .where('id', '=', id)
         .execute();
     });
+    if (staged) await refreshStatistics(db, state);
   } catch (error) {
     const failure =
       error instanceof InputError

@@ -200,9 +200,12 @@ function conversation(port: MessagePort) {
     });
   return {
     async *bytes(): AsyncIterable<Uint8Array> {
+      // One chunk asked ahead: the hub reads the file while this thread parses the last chunk.
+      let next = ask({ type: 'read' });
       for (;;) {
-        const reply = await ask({ type: 'read' });
+        const reply = await next;
         if (reply.type !== 'chunk') return;
+        next = ask({ type: 'read' });
         yield reply.bytes;
       }
     },
