@@ -10,6 +10,7 @@ import type { ImportCounts, ImportWarning } from '../schemas/import-run.ts';
 import type { ReadItem } from '../sdk/adapter.ts';
 import { insertRejects, type RejectInput } from '../store/imports-repo.ts';
 import type { Database } from '../store/types.ts';
+import { sourceOfKey } from './source-of-key.ts';
 
 /** What a run needs to know to place a reject: the fields (columns) of the file, in order. */
 export interface MapState {
@@ -402,8 +403,7 @@ function resolveRecordGaiji(record: Record<string, unknown>, mappings: MappingCa
  * registry compares runs by these.
  */
 export function sourceOf(mapping: CompiledMapping, record: Record<string, unknown>): string {
-  const parts = keyOf(mapping, record).split(':');
-  return `${mapping.entity}/${parts.slice(0, Math.max(1, parts.length - 1)).join(':')}`;
+  return sourceOfKey(mapping.entity, keyOf(mapping, record));
 }
 
 /** The key of a mapped record: its key fields joined with `:`. */

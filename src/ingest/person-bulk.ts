@@ -12,8 +12,8 @@ import { certificateIdsFor, updateCertificateStatus } from './certificates.ts';
 import type { RunProgress } from './map-item.ts';
 import {
   type KnownRow,
+  lap,
   PersonStager,
-  type RecordItem,
   STAGING_COLUMNS,
   type StagedBatch,
   type StagerProgress,
@@ -67,51 +67,17 @@ export async function stagePersons(
 ): Promise<StagedPersons> {
   const stager = new PersonStager(mapping, check, deps.mappings, state, mappingFingerprint);
   const writer = stagingWriter(deps.db, deps.copyInto, state);
-  const pause = loopYielder();
-  let batch: RecordItem[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const items = batch;
-    batch = [];
-    const hashes = stager.rawHashes(items);
-    const known = await writer.lookup(hashes);
-    const started = performance.now();
-    const staged = stager.stage(items, hashes, known);
-    lap(state, 'map', started);
-    await writer.write(staged);
-  };
   const started = performance.now();
   try {
-    for await (const item of items) {
-      await pause();
-      if (item.kind === 'meta') {
-        stager.meta(item);
-        continue;
-      }
-      state.counts.read++;
-      if (item.kind === 'reject') {
-        state.keylessRejects++;
-        state.counts.rejected++;
-        await writer.write({ text: '', maps: [], rejects: [{ ...item }] });
-        continue;
-      }
-      batch.push(item);
-      if (batch.length >= deps.batchSize) await flush();
-    }
-    await flush();
+    await stager.stageAll(items, writer, deps.batchSize, state.phases, loopYielder());
   } catch (error) {
     // The rejects found before the failure are kept with the failed run.
     await writer.done().catch(() => {});
     throw error;
   }
   await writer.done();
-  lap(state, 'stage', started);
+  lap(state.phases, 'stage', started);
   return { codes: stager.codes, mapped: stager.mapped };
-}
-
-/** Adds the time since `started` to a phase of the run. */
-export function lap(state: { phases: Record<string, number> }, phase: string, started: number): void {
-  state.phases[phase] = Math.round((state.phases[phase] ?? 0) + performance.now() - started);
 }
 
 /**
@@ -130,7 +96,7 @@ export function stagingWriter(db: Kysely<Database>, copyInto: CopyInto, state: P
         .where('raw_hash', 'in', hashes)
         .where('missing_since', 'is', null)
         .execute();
-      lap(state, 'lookup', started);
+      lap(state.phases, 'lookup', started);
       return new Map(rows.map((r) => [r.raw_hash!, r]));
     },
     async write(batch: StagedBatch): Promise<void> {
@@ -148,12 +114,12 @@ export function stagingWriter(db: Kysely<Database>, copyInto: CopyInto, state: P
       }
       const waited = performance.now();
       await loading;
-      lap(state, 'copyWait', waited);
+      lap(state.phases, 'copyWait', waited);
       if (batch.text === '') return;
       loading = (async () => {
         const started = performance.now();
         await copyInto('import_staging', STAGING_COLUMNS, batch.text);
-        lap(state, 'copy', started);
+        lap(state.phases, 'copy', started);
       })();
       // Awaited before the next COPY or at the end; a failure surfaces there.
       loading.catch(() => {});
@@ -195,7 +161,7 @@ export async function mergePersons(
   // row by row (quadratic in the file) instead of hashing it once.
   let started = performance.now();
   const phase = (name: string) => {
-    lap(state, name, started);
+    lap(state.phases, name, started);
     started = performance.now();
   };
   await sql`analyze import_staging`.execute(trx);
@@ -322,5 +288,5 @@ export async function refreshStatistics(db: Kysely<Database>, state: PersonRunPr
   if (written < 1000 || written < state.counts.read / 10) return;
   const started = performance.now();
   await sql`analyze persons`.execute(db);
-  lap(state, 'analyzePersons', started);
+  lap(state.phases, 'analyzePersons', started);
 }

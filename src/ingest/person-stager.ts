@@ -40,6 +40,17 @@ export interface StagerProgress extends MapState {
   keylessRejects: number;
 }
 
+/** Where staged batches go: the database (in the hub thread) or the hub (from a worker thread). */
+export interface StagingSink {
+  lookup(hashes: string[]): Promise<ReadonlyMap<string, KnownRow>>;
+  write(batch: StagedBatch): Promise<void>;
+}
+
+/** Adds the time since `started` to a phase of the run. */
+export function lap(phases: Record<string, number>, phase: string, started: number): void {
+  phases[phase] = Math.round((phases[phase] ?? 0) + performance.now() - started);
+}
+
 export const STAGING_COLUMNS = [
   'import_id',
   'line',
@@ -96,6 +107,49 @@ export class PersonStager {
     this.rawSeed = createHash('sha256')
       .update(`${this.mappingFingerprint}\n${this.state.encoding ?? ''}\n${item.fields.join('\t')}\n`)
       .digest();
+  }
+
+  /**
+   * Stages a whole file: rows in batches of `batchSize` (raw-row lookups, mapping, COPY text),
+   * the reader's rejects as they come; `pause` lets the thread answer others between rows.
+   */
+  async stageAll(
+    items: AsyncIterable<ReadItem>,
+    sink: StagingSink,
+    batchSize: number,
+    phases: Record<string, number>,
+    pause: () => Promise<void> = async () => {},
+  ): Promise<void> {
+    const { state } = this;
+    let batch: RecordItem[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const taken = batch;
+      batch = [];
+      const hashes = this.rawHashes(taken);
+      const known = await sink.lookup(hashes);
+      const started = performance.now();
+      const staged = this.stage(taken, hashes, known);
+      lap(phases, 'map', started);
+      await sink.write(staged);
+    };
+    for await (const item of items) {
+      await pause();
+      if (item.kind === 'meta') {
+        this.meta(item);
+        continue;
+      }
+      state.counts.read++;
+      if (item.kind === 'reject') {
+        state.keylessRejects++;
+        state.counts.rejected++;
+        await sink.write({ text: '', maps: [], rejects: [{ ...item }] });
+        continue;
+      }
+      batch.push(item);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
   }
 
   rawHashes(items: readonly RecordItem[]): string[] {

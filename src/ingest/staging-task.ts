@@ -7,7 +7,7 @@ import type { ImportWarning } from '../schemas/import-run.ts';
 import type { ReadContext } from '../sdk/adapter.ts';
 import { createAdapterRegistry } from '../sdk/registry.ts';
 import { personCheck } from './person-check.ts';
-import { type KnownRow, PersonStager, type RecordItem, type StagedBatch } from './person-stager.ts';
+import { type KnownRow, PersonStager, type StagedBatch } from './person-stager.ts';
 
 /**
  * The part of a person import that runs in a worker thread (piscina): the file is read,
@@ -126,35 +126,8 @@ export default async function stageInWorker(task: StagingTask): Promise<StagingO
       mapped: stager.mapped,
       phases,
     });
-    let batch: RecordItem[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const items = batch;
-      batch = [];
-      const hashes = stager.rawHashes(items);
-      const known = await hub.lookup(hashes);
-      const started = performance.now();
-      const staged = stager.stage(items, hashes, known);
-      phases.map = Math.round((phases.map ?? 0) + performance.now() - started);
-      await hub.batch(staged);
-    };
     const reader = registry.reader(task.adapter);
-    for await (const item of reader.read(hub.bytes(), task.read)) {
-      if (item.kind === 'meta') {
-        stager.meta(item);
-        continue;
-      }
-      state.counts.read++;
-      if (item.kind === 'reject') {
-        state.keylessRejects++;
-        state.counts.rejected++;
-        await hub.batch({ text: '', maps: [], rejects: [{ ...item }] });
-        continue;
-      }
-      batch.push(item);
-      if (batch.length >= task.batchSize) await flush();
-    }
-    await flush();
+    await stager.stageAll(reader.read(hub.bytes(), task.read), hub, task.batchSize, phases);
     return { ok: true, progress: progress() };
   } catch (error) {
     return { ok: false, error: carried(error), ...(progress ? { progress: progress() } : {}) };
@@ -216,7 +189,7 @@ function conversation(port: MessagePort) {
         rows.map(([hash, source_key, municipality_code]) => [hash, { source_key, municipality_code }]),
       );
     },
-    async batch(batch: StagedBatch): Promise<void> {
+    async write(batch: StagedBatch): Promise<void> {
       await ask({ type: 'batch', batch });
     },
   };

@@ -4,7 +4,8 @@ import { Piscina } from 'piscina';
 import { type ErrorCode, HubError, InputError } from '../errors.ts';
 import type { CopyInto } from '../store/copy-into.ts';
 import type { Database } from '../store/types.ts';
-import { lap, type PersonRunProgress, type StagedPersons, stagingWriter } from './person-bulk.ts';
+import { type PersonRunProgress, type StagedPersons, stagingWriter } from './person-bulk.ts';
+import { lap } from './person-stager.ts';
 import type {
   CarriedError,
   HubReply,
@@ -111,7 +112,7 @@ export async function stagePersonsInThread(
   }
   await writer.done();
   take(state, outcome.progress);
-  lap(state, 'stage', started);
+  lap(state.phases, 'stage', started);
   return { codes: new Set(outcome.progress.codes), mapped: outcome.progress.mapped };
 }
 
