@@ -7,6 +7,9 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     pool: 'forks',
+    // One migrated in-memory PGlite for the run; each test file's databases start from it.
+    globalSetup: ['tests/setup/pglite-template.global.ts'],
+    setupFiles: ['tests/setup/pglite-template.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: jsonOut ? ['default', ['json', { outputFile: jsonOut }]] : ['default'],

@@ -25,6 +25,7 @@ import { errorsPlugin } from './plugins/errors.ts';
 import { hardeningPlugin } from './plugins/hardening.ts';
 import { healthRoutes } from './routes/health.ts';
 import { finishOpenApiDocument } from './routes/openapi-document.ts';
+import { schemaController } from './routes/schema-compilers.ts';
 import { v1Routes } from './routes/v1/index.ts';
 import { newLocalKey } from './runtime/local-server.ts';
 import { createStaging, type Staging } from './runtime/staging.ts';
@@ -93,9 +94,10 @@ export interface BuildOptions {
  * the store.
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
-  const app = Fastify(
-    serverOptions(config.logLevel, options.logStream, config.limits),
-  ).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({
+    ...serverOptions(config.logLevel, options.logStream, config.limits),
+    schemaController,
+  }).withTypeProvider<TypeBoxTypeProvider>();
   const adapters = createAdapterRegistry(options.adapters ?? shippedAdapters);
   const mappings = requireMappingCatalog(
     config.mappingsDir,
@@ -114,6 +116,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       dataDir: config.dataDir,
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
       ...(config.databaseSchema ? { databaseSchema: config.databaseSchema } : {}),
+      // It is migrated next: an in-memory one may start from the migrated template.
+      migratedTemplate: true,
     }));
   try {
     await store.migrate();

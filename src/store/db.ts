@@ -5,6 +5,7 @@ import pg from 'pg';
 import { HubError } from '../errors.ts';
 import { type CopyInto, pgliteCopyInto, postgresCopyInto } from './copy-into.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { createMemoryPGlite, keepMigratedTemplate } from './memory-template.ts';
 import { migrations } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './types.ts';
@@ -15,6 +16,11 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** PostgreSQL schema to use (created when missing); tests give each app its own. */
   databaseSchema?: string;
+  /**
+   * `memory://` only: start from this process's migrated template when it has one (see
+   * memory-template.ts), for a caller that migrates next. Otherwise the database starts empty.
+   */
+  migratedTemplate?: boolean;
 }
 
 export interface Store {
@@ -37,6 +43,8 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   let kind: Store['kind'];
   let copyInto: CopyInto;
   let release = () => {};
+  // An in-memory database migrated from empty becomes the template of the next ones.
+  let keepTemplate: (() => Promise<void>) | undefined;
   if (options.databaseUrl) {
     kind = 'postgres';
     const schema = options.databaseSchema;
@@ -64,7 +72,10 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       release = lockDataDir(options.dataDir);
     }
     try {
-      const pglite = await PGlite.create(memory ? undefined : options.dataDir);
+      const pglite = memory
+        ? await createMemoryPGlite(options.migratedTemplate === true)
+        : await PGlite.create(options.dataDir);
+      if (memory) keepTemplate = () => keepMigratedTemplate(pglite);
       db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
       copyInto = pgliteCopyInto(pglite, db);
     } catch (e) {
@@ -97,6 +108,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
           message: `migration ${failed?.migrationName ?? '?'} failed: ${(result.error as Error).message}`,
         });
       }
+      if (keepTemplate && result.results?.length === Object.keys(migrations).length) await keepTemplate();
       return result;
     },
     async ready() {
