@@ -6,6 +6,7 @@ import type { Household, Person, PersonRecord } from '../schemas/person.ts';
 import type { TransferCertificate } from '../schemas/transfer-certificate.ts';
 import type { DisclosureRepository, PersonStanding } from '../store/disclosure-repo.ts';
 import type { PersonRow } from '../store/types.ts';
+import { personBody } from './person-body.ts';
 import { cutRecord, type PersonCut, personView } from './person-view.ts';
 import { type CachedView, ViewCache } from './view-cache.ts';
 
@@ -67,9 +68,9 @@ const LINKING_DETAILS = ['householdId', 'childAtenaNos', 'guardianAtenaNo'];
  * - with only `X-Visit-Id` as purpose, only that visit's persons are answered.
  * 個人番号 needs `mynumber:read` in every case.
  */
-export function createDisclosure(repo: DisclosureRepository, options: { viewCacheChars?: number } = {}) {
-  // 16 Mi characters: a few thousand persons' answers.
-  const views = new ViewCache(options.viewCacheChars ?? 16 * 1024 * 1024);
+export function createDisclosure(repo: DisclosureRepository, options: { viewCacheBytes?: number } = {}) {
+  // 64 MiB: about five thousand persons' answers of a 122-column import (~12 KB each).
+  const views = new ViewCache(options.viewCacheBytes ?? 64 * 1024 * 1024);
 
   async function visitScope(viewer: Viewer): Promise<Set<string> | undefined> {
     if (!viewer.visitId || viewer.purpose) return undefined;
@@ -153,8 +154,7 @@ export function createDisclosure(repo: DisclosureRepository, options: { viewCach
       const built = row ?? (await repo.personForRead(id, !full));
       if (!built || (!full && built.restricted)) throw notFound('住民');
       const builtCut = cutFor(viewer, built.shielded);
-      const { person, fields } = personView(built, builtCut);
-      const view = { body: serialize(person), fields };
+      const view = personBody(built, builtCut, serialize);
       views.set(built.id, built.version, cutKeyOf(builtCut), view);
       return { id: built.id, ...view };
     },
@@ -162,27 +162,35 @@ export function createDisclosure(repo: DisclosureRepository, options: { viewCach
     /**
      * Persons found by a search, as the viewer may see them, serialised: the hidden left out
      * (the same decisions as `persons()`, from the standing the search computed), each body
-     * built once per row version and cut (see ViewCache).
+     * built once per row version and cut (see ViewCache). Only the rows of persons whose answer
+     * is not kept are read, in one statement, and judged again by their own standing.
      */
     async personsSerialized(
       viewer: Viewer,
-      rows: readonly (PersonRow & PersonStanding)[],
+      found: readonly PersonStanding[],
       serialize: (person: Person) => string,
     ): Promise<(CachedView & { id: string })[]> {
       const full = privileged(viewer);
       const scope = await visitScope(viewer);
-      return rows
-        .filter((r) => (full || !r.restricted) && (!scope || scope.has(r.id)))
-        .map((row) => {
-          const cut = cutFor(viewer, row.shielded);
-          const key = cutKeyOf(cut);
-          const cached = views.get(row.id, row.version, key);
-          if (cached) return { id: row.id, ...cached };
-          const { person, fields } = personView(row, cut);
-          const view = { body: serialize(person), fields };
-          views.set(row.id, row.version, key, view);
-          return { id: row.id, ...view };
-        });
+      const answers = await Promise.all(
+        found
+          .filter((s) => (full || !s.restricted) && (!scope || scope.has(s.id)))
+          .map(async (standing) => {
+            const cached = views.get(
+              standing.id,
+              standing.version,
+              cutKeyOf(cutFor(viewer, standing.shielded)),
+            );
+            if (cached) return { id: standing.id, ...cached };
+            const row = await repo.personForRead(standing.id, !full);
+            if (!row || (!full && row.restricted)) return undefined;
+            const cut = cutFor(viewer, row.shielded);
+            const view = personBody(row, cut, serialize);
+            views.set(row.id, row.version, cutKeyOf(cut), view);
+            return { id: row.id, ...view };
+          }),
+      );
+      return answers.filter((a) => a !== undefined);
     },
 
     /**

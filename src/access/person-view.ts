@@ -48,14 +48,21 @@ export function cutRecord(
 /**
  * The person as the API shows it under a cut decided by the disclosure policy: withheld fields
  * are absent, listed in `withheld`, and their provenance goes too. Only `src/access/` calls it.
+ * With `provenance: false` the person's provenance is left empty (`personBody` writes it).
  */
-export function personView(row: PersonRow, cut: PersonCut): { person: Person; fields: string[] } {
+export function personView(
+  row: PersonRow,
+  cut: PersonCut,
+  options: { provenance: boolean } = { provenance: true },
+): { person: Person; fields: string[]; withheld: string[] } {
   const { record, withheld } = cutRecord(row.record, cut);
-  const provenance = Object.fromEntries(
-    Object.entries(expandProvenance(row.provenance, row.record)).filter(
-      ([path]) => !withheld.includes(path.split('.')[0]!),
-    ),
-  );
+  const provenance = options.provenance
+    ? Object.fromEntries(
+        Object.entries(expandProvenance(row.provenance, row.record)).filter(
+          ([path]) => !withheld.includes(path.split('.')[0]!),
+        ),
+      )
+    : {};
   const person = {
     id: row.id,
     ...record,
@@ -64,5 +71,5 @@ export function personView(row: PersonRow, cut: PersonCut): { person: Person; fi
     provenance,
     updatedAt: new Date(row.updated_at).toISOString(),
   } as Person;
-  return { person, fields: Object.keys(record) };
+  return { person, fields: Object.keys(record), withheld };
 }

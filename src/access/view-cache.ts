@@ -1,12 +1,13 @@
 /**
  * Serialised person views, kept per person for one row version: a read of an unchanged person
  * under the same cut answers the bytes built before instead of building the view and the JSON
- * again. Bounded by the total length of the bodies; the least recently used persons go first.
+ * again. Bounded by the total size of the bodies (UTF-8 bytes, kept outside the JS heap); the
+ * least recently used persons go first.
  * Only what a cut allowed is kept, keyed by that cut, so a body never reaches a viewer with
  * another cut; whether the viewer may see the person at all is decided on every read.
  */
 export interface CachedView {
-  body: string;
+  body: Buffer;
   /** The record fields the body discloses (for the audit). */
   fields: string[];
 }
@@ -14,14 +15,14 @@ export interface CachedView {
 interface Entry {
   version: string;
   views: Map<string, CachedView>;
-  chars: number;
+  bytes: number;
 }
 
 export class ViewCache {
   private readonly persons = new Map<string, Entry>();
-  private chars = 0;
+  private bytes = 0;
 
-  constructor(private readonly maxChars: number) {}
+  constructor(private readonly maxBytes: number) {}
 
   /** The version of a person's row that views are kept for, if any. */
   version(id: string): string | undefined {
@@ -41,26 +42,26 @@ export class ViewCache {
   }
 
   set(id: string, version: string, cut: string, view: CachedView): void {
-    if (this.maxChars <= 0 || view.body.length > this.maxChars / 8) return;
+    if (this.maxBytes <= 0 || view.body.length > this.maxBytes / 8) return;
     let entry = this.persons.get(id);
     if (entry && entry.version !== version) {
       this.drop(id);
       entry = undefined;
     }
     if (!entry) {
-      entry = { version, views: new Map(), chars: 0 };
+      entry = { version, views: new Map(), bytes: 0 };
       this.persons.set(id, entry);
     }
     const before = entry.views.get(cut);
     if (before) {
-      entry.chars -= before.body.length;
-      this.chars -= before.body.length;
+      entry.bytes -= before.body.length;
+      this.bytes -= before.body.length;
     }
     entry.views.set(cut, view);
-    entry.chars += view.body.length;
-    this.chars += view.body.length;
+    entry.bytes += view.body.length;
+    this.bytes += view.body.length;
     for (const oldest of this.persons.keys()) {
-      if (this.chars <= this.maxChars) break;
+      if (this.bytes <= this.maxBytes) break;
       this.drop(oldest);
     }
   }
@@ -69,7 +70,7 @@ export class ViewCache {
   drop(id: string): void {
     const entry = this.persons.get(id);
     if (!entry) return;
-    this.chars -= entry.chars;
+    this.bytes -= entry.bytes;
     this.persons.delete(id);
   }
 

@@ -28,6 +28,16 @@ export const SEARCH_TOTAL_CAP = 1000;
 /** A person found, with what the disclosure policy needs to know (see PersonStanding). */
 export type FoundPerson = PersonRow & PersonStanding;
 
+/** A page of matches, each as the disclosure policy needs to know it (no record yet). */
+export interface PersonStandingPage {
+  items: PersonStanding[];
+  /** The number of matches when `totalExact`, else SEARCH_TOTAL_CAP (there are more). */
+  total: number;
+  totalExact: boolean;
+  /** Matches follow this page. */
+  hasMore: boolean;
+}
+
 export interface PersonPage {
   items: FoundPerson[];
   /** The number of matches when `totalExact`, else SEARCH_TOTAL_CAP (there are more). */
@@ -51,7 +61,7 @@ export function nameGrams(key: string): string[] {
 
 export function createPersonsRepository(db: Kysely<Database>, options: { totalCap?: number } = {}) {
   const totalCap = options.totalCap ?? SEARCH_TOTAL_CAP;
-  return {
+  const repository = {
     async get(id: string): Promise<PersonRow | undefined> {
       return db.selectFrom('person_records').selectAll().where('id', '=', id).executeTakeFirst();
     },
@@ -69,9 +79,10 @@ export function createPersonsRepository(db: Kysely<Database>, options: { totalCa
      * name are served by the indexes of migration 0016. The page and the number of matches come
      * from one statement; matches are counted up to SEARCH_TOTAL_CAP (or `totalCap`) only (`totalExact` false
      * beyond: `total` is then that cap, a lower bound). The matches are ranked on `persons`;
-     * only the page's rows are read through `person_records` (their provenance built).
+     * the page answers standings only: `search` reads their rows through `person_records`, the
+     * API only those of persons whose answer it has not kept (see ViewCache).
      */
-    async search(q: PersonQuery): Promise<PersonPage> {
+    async searchPage(q: PersonQuery): Promise<PersonStandingPage> {
       let query = db.selectFrom('persons');
       if (q.kana) {
         const k = `${likeEscape(kanaKey(q.kana))}%`;
@@ -119,18 +130,11 @@ export function createPersonsRepository(db: Kysely<Database>, options: { totalCa
         .orderBy('persons.id')
         .limit(q.limit + 1)
         .offset(q.offset);
-      const rows = await db
-        .selectFrom(page.as('page'))
-        .innerJoin('person_records as r', 'r.id', 'page.page_id')
-        .selectAll('r')
-        .select(['page.shielded', 'page.version', 'page.matched'])
-        .orderBy('page.rank_name')
-        .orderBy('page.rank_kana')
-        .orderBy('page.page_kana')
-        .orderBy('page.page_id')
-        .execute();
+      const rows = await page.select('persons.restricted').execute();
       const hasMore = rows.length > q.limit;
-      const items: FoundPerson[] = rows.slice(0, q.limit).map(({ matched: _m, ...row }) => row);
+      const items: PersonStanding[] = rows
+        .slice(0, q.limit)
+        .map((r) => ({ id: r.page_id, restricted: r.restricted, shielded: r.shielded, version: r.version }));
       let matched = rows[0]?.matched;
       // Past the last match the page is empty and carries no count.
       if (matched === undefined && q.offset > 0)
@@ -144,6 +148,26 @@ export function createPersonsRepository(db: Kysely<Database>, options: { totalCa
       return n > totalCap
         ? { items, total: totalCap, totalExact: false, hasMore }
         : { items, total: n, totalExact: true, hasMore };
+    },
+    /** `searchPage` with each person's row (`person_records`), in the page's order. */
+    async search(q: PersonQuery): Promise<PersonPage> {
+      const page = await repository.searchPage(q);
+      if (page.items.length === 0) return { ...page, items: [] };
+      const rows = await db
+        .selectFrom('person_records')
+        .selectAll()
+        .where(
+          'id',
+          'in',
+          page.items.map((i) => i.id),
+        )
+        .execute();
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const items = page.items.flatMap((standing) => {
+        const row = byId.get(standing.id);
+        return row ? [{ ...row, ...standing }] : [];
+      });
+      return { ...page, items };
     },
     async household(householdId: string): Promise<PersonRow[]> {
       return db
@@ -162,6 +186,7 @@ export function createPersonsRepository(db: Kysely<Database>, options: { totalCa
       return Number(n);
     },
   };
+  return repository;
 }
 
 export type PersonsRepository = ReturnType<typeof createPersonsRepository>;

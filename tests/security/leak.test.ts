@@ -206,7 +206,7 @@ describe('the disclosure policy across every route of the API', () => {
       if (!row) return original(viewer, id, serialize);
       const full = { myNumber: true, shielded: false, extras: privileged(viewer) };
       const { person, fields } = personView(row, full);
-      return { id: row.id, body: serialize(person), fields };
+      return { id: row.id, body: Buffer.from(serialize(person)), fields };
     };
     try {
       const { leaks } = await walk((r) => r.route === '/v1/residents/{id}');

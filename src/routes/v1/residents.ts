@@ -9,6 +9,8 @@ import { auditBase, Limits, personalHeaders, problems } from '../common.ts';
 
 /** One person as the API shows them (the items of a search are serialised one by one). */
 const PersonRef = Type.Ref(Person);
+const ITEMS_OPEN = Buffer.from('{"items":[');
+const COMMA = Buffer.from(',');
 
 export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { persons, audit, disclosure } = app.hub;
@@ -58,7 +60,7 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
       }
       const viewer = viewerOf(request);
-      const page = await persons.search({
+      const page = await persons.searchPage({
         ...(q.kana ? { kana: q.kana } : {}),
         ...(q.name ? { name: q.name } : {}),
         ...(q.birthDate ? { birthDate: q.birthDate } : {}),
@@ -79,7 +81,8 @@ export const residentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const total = page.total - (page.items.length - views.length);
       // Each person as the Person schema serialises them (cached per row version and cut).
       const more = page.totalExact ? '' : `,"totalExact":false,"hasMore":${page.hasMore}`;
-      const body = `{"items":[${views.map((v) => v.body).join(',')}],"total":${total}${more}}`;
+      const items = views.flatMap((v, i) => (i === 0 ? [v.body] : [COMMA, v.body]));
+      const body = Buffer.concat([ITEMS_OPEN, ...items, Buffer.from(`],"total":${total}${more}}`)]);
       return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );
