@@ -4,7 +4,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { adapters } from '../../adapters/index.ts';
-import { buildApp } from '../app.ts';
 import { verificationText } from '../audit/verification-text.ts';
 import { parseAuditAnchor, verifyAuditChain } from '../audit/verify-chain.ts';
 import { hashKey } from '../config/api-keys.ts';
@@ -16,13 +15,9 @@ import { loadMappingCatalog } from '../mapping/catalog.ts';
 import { formatIssue } from '../mapping/yaml-file.ts';
 import { encodingFromName } from '../parsers/decode.ts';
 import { readLocalServer } from '../runtime/local-server.ts';
-import { directPort, formatScenario, httpPort, runChigasakiScenario } from '../scenario/chigasaki.ts';
 import type { ImportRun, Reject } from '../schemas/import-run.ts';
-import { startServer } from '../server.ts';
 import { dataDirHolder } from '../store/data-dir-lock.ts';
-import { demoBrokenTarget, seedDemo } from './demo-data.ts';
 import { errorDocsText } from './error-docs.ts';
-import { openApiText, writeMappingSchemas } from './generate.ts';
 import { importViaServer, ServerProblem } from './import-via-server.ts';
 
 const usage = `madoguchi-hub <command>
@@ -44,6 +39,11 @@ HUB_API_KEYS, HUB_CONFIG, LOG_LEVEL); see README.md.`;
 
 class UsageError extends Error {}
 
+// The hub, its server, the demo and the scenario load with the command that needs them: a usage
+// error or `--help` answers without loading the whole hub.
+const hubModule = () => import('../app.ts');
+const serverModule = () => import('../server.ts');
+
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
 
 /** Runs one command; resolves to the process exit code (0 ok, 1 failed, 2 bad usage, 3 partial import). */
@@ -52,7 +52,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
   try {
     switch (command) {
       case 'serve':
-        await startServer(loadConfig());
+        await (await serverModule()).startServer(loadConfig());
         return -1;
       case 'import':
         return await importCommand(rest, out, err);
@@ -124,7 +124,7 @@ async function importCommand(
     !config.databaseUrl && config.dataDir !== 'memory://' ? dataDirHolder(config.dataDir) : undefined;
   const server = holder ? readLocalServer(config.dataDir) : undefined;
   const remote = server && server.owner === holder?.owner ? server : undefined;
-  const app = remote ? undefined : await buildApp(config);
+  const app = remote ? undefined : await (await hubModule()).buildApp(config);
   let exit = 0;
   try {
     app?.hub.adapters.reader(values.adapter);
@@ -225,7 +225,8 @@ async function openapiCommand(out: NodeJS.WritableStream): Promise<number> {
     { ...process.env, HUB_DATA_DIR: 'memory://', DATABASE_URL: '' },
     { logLevel: 'silent' },
   );
-  const app = await buildApp(config);
+  const app = await (await hubModule()).buildApp(config);
+  const { openApiText, writeMappingSchemas } = await import('./generate.ts');
   try {
     const file = path.join(projectRoot, 'openapi', 'openapi.json');
     await mkdir(path.dirname(file), { recursive: true });
@@ -246,7 +247,7 @@ async function openapiCommand(out: NodeJS.WritableStream): Promise<number> {
 async function jobsCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
   const [sub, name] = args;
   if (sub !== 'list' && !(sub === 'run' && name)) throw new UsageError('jobs list | jobs run NAME');
-  const app = await buildApp(
+  const app = await (await hubModule()).buildApp(
     loadConfig(process.env, { logLevel: (process.env.LOG_LEVEL as Config['logLevel']) || 'warn' }),
   );
   try {
@@ -284,7 +285,7 @@ async function auditCommand(
   if (parsed.values.anchor !== undefined && !anchor)
     throw new UsageError('--anchor は 連番:ハッシュ（SEQ:HASH、SHA-256 16進64桁）です');
   const json = parsed.values.json;
-  const app = await buildApp(
+  const app = await (await hubModule()).buildApp(
     loadConfig(process.env, {
       logLevel: json ? 'silent' : (process.env.LOG_LEVEL as Config['logLevel']) || 'warn',
     }),
@@ -329,9 +330,10 @@ async function demoCommand(out: NodeJS.WritableStream): Promise<number> {
     env.HUB_API_KEYS = JSON.stringify([{ id: 'demo', key: demoKey, scopes: ['admin'] }]);
   }
   const config: Config = loadConfig(env);
-  const app = await buildApp(config);
+  const app = await (await hubModule()).buildApp(config);
   // Seeding goes through the API (inject), which readies the app: it listens first.
-  await startServer(config, app);
+  await (await serverModule()).startServer(config, app);
+  const { demoBrokenTarget, seedDemo } = await import('./demo-data.ts');
   const demo = await seedDemo(app, {
     ...(demoKey ? { adminKey: demoKey } : {}),
     brokenDir: path.join(
@@ -373,7 +375,10 @@ async function scenarioCommand(args: string[], out: NodeJS.WritableStream): Prom
     },
     { logLevel: 'warn', port: 0 },
   );
-  const app = await buildApp(config);
+  const app = await (await hubModule()).buildApp(config);
+  const { directPort, formatScenario, httpPort, runChigasakiScenario } = await import(
+    '../scenario/chigasaki.ts'
+  );
   try {
     if (args.includes('--direct')) {
       const client = { id: 'scenario', scopes: new Set(['admin'] as const) };
