@@ -4,6 +4,7 @@ import type { ReadContext, ReadItem } from '../sdk/adapter.ts';
 import { CsvRecordParser } from './csv.ts';
 import { decodeBytes, detectEncoding, type Encoding } from './decode.ts';
 import { peek, type RawLine, splitLines } from './lines.ts';
+import { recordValuesOf } from './record-values.ts';
 
 export interface DelimitedOptions {
   entity: string;
@@ -48,6 +49,7 @@ export async function* readDelimited(
   const parser = new CsvRecordParser({ delimiter: options.delimiter ?? ',' });
   const rawByLine = new Map<number, Buffer>();
   let header: string[] | undefined;
+  let valuesOf: ((fields: readonly string[]) => Record<string, string>) | undefined;
   let records = 0;
   let rejects = 0;
 
@@ -116,9 +118,9 @@ export async function* readDelimited(
         };
         continue;
       }
-      // No prototype: a column named `__proto__` is kept as a value like any other.
-      const values: Record<string, string> = Object.create(null);
-      for (let i = 0; i < header.length; i++) values[header[i]!] = item.fields[i]!;
+      // Nothing inherited: a column named `__proto__` is kept as a value like any other.
+      valuesOf ??= recordValuesOf(header);
+      const values = valuesOf(item.fields);
       records++;
       yield { kind: 'record', entity: options.entity, line: item.startLine, values, raw };
     }
