@@ -15,7 +15,8 @@ describe('records keyed by column name', () => {
       '\u2028',
       '',
     ]);
-    header.forEach((name, i) => expect(Object.hasOwn(values, name) && values[name]).toBe(`v${i}`));
+    for (const [i, name] of header.entries())
+      expect(Object.hasOwn(values, name) && values[name]).toBe(`v${i}`);
     expect('hasOwnProperty' in values).toBe(false);
     expect(Object.getPrototypeOf(Object.getPrototypeOf(values))).toBeNull();
     expect(JSON.parse(JSON.stringify(values))).toEqual(
