@@ -86,6 +86,22 @@ export function createDisclosure(repo: DisclosureRepository, options: { viewCach
     };
   }
 
+  /**
+   * A person's answer built from their row (read with their standing) and kept for that row
+   * version and cut; undefined when the viewer may not see them.
+   */
+  function buildView(
+    viewer: Viewer,
+    row: (PersonRow & PersonStanding) | undefined,
+    serialize: (person: Person) => string,
+  ): (CachedView & { id: string }) | undefined {
+    if (!row || (!privileged(viewer) && row.restricted)) return undefined;
+    const cut = cutFor(viewer, row.shielded);
+    const view = personBody(row, cut, serialize);
+    views.set(row.id, row.version, cutKeyOf(cut), view);
+    return { id: row.id, ...view };
+  }
+
   /** The rows the viewer may see, each with its cut, in the given order. */
   async function screen(viewer: Viewer, rows: readonly PersonRow[]) {
     const full = privileged(viewer);
@@ -151,12 +167,9 @@ export function createDisclosure(repo: DisclosureRepository, options: { viewCach
       const cutKey = cutKeyOf(cut);
       const cached = views.get(seen.id, seen.version, cutKey);
       if (cached) return { id: seen.id, ...cached };
-      const built = row ?? (await repo.personForRead(id, !full));
-      if (!built || (!full && built.restricted)) throw notFound('住民');
-      const builtCut = cutFor(viewer, built.shielded);
-      const view = personBody(built, builtCut, serialize);
-      views.set(built.id, built.version, cutKeyOf(builtCut), view);
-      return { id: built.id, ...view };
+      const built = buildView(viewer, row ?? (await repo.personForRead(id, !full)), serialize);
+      if (!built) throw notFound('住民');
+      return built;
     },
 
     /**
@@ -182,12 +195,7 @@ export function createDisclosure(repo: DisclosureRepository, options: { viewCach
               cutKeyOf(cutFor(viewer, standing.shielded)),
             );
             if (cached) return { id: standing.id, ...cached };
-            const row = await repo.personForRead(standing.id, !full);
-            if (!row || (!full && row.restricted)) return undefined;
-            const cut = cutFor(viewer, row.shielded);
-            const view = personBody(row, cut, serialize);
-            views.set(row.id, row.version, cutKeyOf(cut), view);
-            return { id: row.id, ...view };
+            return buildView(viewer, await repo.personForRead(standing.id, !full), serialize);
           }),
       );
       return answers.filter((a) => a !== undefined);

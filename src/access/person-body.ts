@@ -1,5 +1,5 @@
 import type { Person } from '../schemas/person.ts';
-import type { PersonRow } from '../store/types.ts';
+import { hasPathParts, type PersonRow } from '../store/types.ts';
 import { type PersonCut, personView } from './person-view.ts';
 import type { CachedView } from './view-cache.ts';
 
@@ -67,16 +67,7 @@ function provenanceJson(row: PersonRow, withheld: readonly string[]): string {
   const out: string[] = [];
   for (const entry of templateOf(row)) {
     if (withheld.length > 0 && withheld.includes(entry.parts[0]!)) continue;
-    let node: unknown = row.record;
-    for (const part of entry.parts) {
-      if (node === null || typeof node !== 'object') {
-        node = undefined;
-        break;
-      }
-      node = (node as Record<string, unknown>)[part];
-    }
-    if (node === undefined) continue;
-    out.push(`${entry.head}${line}}`);
+    if (hasPathParts(row.record, entry.parts)) out.push(`${entry.head}${line}}`);
   }
   return `{${out.join(',')}}`;
 }

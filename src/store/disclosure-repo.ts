@@ -29,11 +29,23 @@ export function sharesWithRestricted(alias: string): Expression<SqlBool> {
  * rest of what `person_records` shows (the run's file and time, the column map) does not change
  * once written.
  */
-const rowVersion = sql<string>`p.xmin::text || ':' || p.ctid::text`;
+export function rowVersion(alias: string) {
+  return sql<string>`${sql.ref(`${alias}.xmin`)}::text || ':' || ${sql.ref(`${alias}.ctid`)}::text`;
+}
 
 /** The row version (see rowVersion) of a `person_records` row by alias, from its `persons` row. */
 export function recordVersion(alias: string) {
-  return sql<string>`(select v.xmin::text || ':' || v.ctid::text from persons v where v.id = ${sql.ref(`${alias}.id`)})`;
+  return sql<string>`(select ${rowVersion('v')} from persons v where v.id = ${sql.ref(`${alias}.id`)})`;
+}
+
+/**
+ * Whether the person at `alias` is shielded: not restricted, but sharing a household or an
+ * address with a restricted person; `false` without asking when `check` is false.
+ */
+export function shielded(alias: string, check: boolean) {
+  return check
+    ? sql<boolean>`(not ${sql.ref(`${alias}.restricted`)} and ${sharesWithRestricted(alias)})`
+    : sql<boolean>`false`;
 }
 
 /** What the disclosure policy needs to know of one person to answer a read of them. */
@@ -58,16 +70,13 @@ export interface RestrictedMarks {
  * are few; the partial index `persons_restricted` keeps these lookups off the whole table.
  */
 export function createDisclosureRepository(db: Kysely<Database>) {
-  const standing = (checkShield: boolean) =>
-    checkShield ? sql<boolean>`(not p.restricted and ${sharesWithRestricted('p')})` : sql<boolean>`false`;
-
   const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
   const rowsOf = (checkShield: boolean) =>
     coalesced((ids: string[]) =>
       db
         .selectFrom('person_records as p')
         .selectAll('p')
-        .select([standing(checkShield).as('shielded'), recordVersion('p').as('version')])
+        .select([shielded('p', checkShield).as('shielded'), recordVersion('p').as('version')])
         .where('p.id', 'in', ids)
         .execute()
         .then(byId),
@@ -76,7 +85,12 @@ export function createDisclosureRepository(db: Kysely<Database>) {
     coalesced((ids: string[]) =>
       db
         .selectFrom('persons as p')
-        .select(['p.id', 'p.restricted', standing(checkShield).as('shielded'), rowVersion.as('version')])
+        .select([
+          'p.id',
+          'p.restricted',
+          shielded('p', checkShield).as('shielded'),
+          rowVersion('p').as('version'),
+        ])
         .where('p.id', 'in', ids)
         .execute()
         .then(byId),

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { kanaExactKey, kanaKey } from '../normalize/kana.ts';
 import { nameExactKey, nameKey } from '../normalize/name-key.ts';
-import { type PersonStanding, sharesWithRestricted } from './disclosure-repo.ts';
+import { type PersonStanding, rowVersion, sharesWithRestricted, shielded } from './disclosure-repo.ts';
 import { likeEscape } from './like.ts';
 import type { Database, PersonRow } from './types.ts';
 
@@ -28,9 +28,9 @@ export const SEARCH_TOTAL_CAP = 1000;
 /** A person found, with what the disclosure policy needs to know (see PersonStanding). */
 export type FoundPerson = PersonRow & PersonStanding;
 
-/** A page of matches, each as the disclosure policy needs to know it (no record yet). */
-export interface PersonStandingPage {
-  items: PersonStanding[];
+/** A page of matches: standings only (`searchPage`), or with their rows (`search`). */
+export interface SearchPage<Item> {
+  items: Item[];
   /** The number of matches when `totalExact`, else SEARCH_TOTAL_CAP (there are more). */
   total: number;
   totalExact: boolean;
@@ -38,14 +38,8 @@ export interface PersonStandingPage {
   hasMore: boolean;
 }
 
-export interface PersonPage {
-  items: FoundPerson[];
-  /** The number of matches when `totalExact`, else SEARCH_TOTAL_CAP (there are more). */
-  total: number;
-  totalExact: boolean;
-  /** Matches follow this page. */
-  hasMore: boolean;
-}
+export type PersonStandingPage = SearchPage<PersonStanding>;
+export type PersonPage = SearchPage<FoundPerson>;
 
 /**
  * What a name search asks the `persons_name_grams` index for: the character pairs of its key
@@ -115,11 +109,8 @@ export function createPersonsRepository(db: Kysely<Database>, options: { totalCa
           'persons.kana_key as page_kana',
           rankName.as('rank_name'),
           rankKana.as('rank_kana'),
-          (q.excludeShielded
-            ? sql<boolean>`(not persons.restricted and ${sharesWithRestricted('persons')})`
-            : sql<boolean>`false`
-          ).as('shielded'),
-          sql<string>`persons.xmin::text || ':' || persons.ctid::text`.as('version'),
+          shielded('persons', q.excludeShielded === true).as('shielded'),
+          rowVersion('persons').as('version'),
         ])
         .select((eb) =>
           eb.selectFrom(counted.as('matches')).select(eb.fn.countAll<number>().as('n')).as('matched'),
@@ -152,16 +143,7 @@ export function createPersonsRepository(db: Kysely<Database>, options: { totalCa
     /** `searchPage` with each person's row (`person_records`), in the page's order. */
     async search(q: PersonQuery): Promise<PersonPage> {
       const page = await repository.searchPage(q);
-      if (page.items.length === 0) return { ...page, items: [] };
-      const rows = await db
-        .selectFrom('person_records')
-        .selectAll()
-        .where(
-          'id',
-          'in',
-          page.items.map((i) => i.id),
-        )
-        .execute();
+      const rows = await repository.getMany(page.items.map((i) => i.id));
       const byId = new Map(rows.map((r) => [r.id, r]));
       const items = page.items.flatMap((standing) => {
         const row = byId.get(standing.id);

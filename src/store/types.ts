@@ -33,8 +33,13 @@ export function expandProvenance(stored: StoredProvenance, record?: object): Pro
 }
 
 function hasPath(record: object, path: string): boolean {
+  return hasPathParts(record, path.split('.'));
+}
+
+/** Whether `record` has a value (not undefined) at the field path given as its parts. */
+export function hasPathParts(record: object, parts: readonly string[]): boolean {
   let node: unknown = record;
-  for (const part of path.split('.')) {
+  for (const part of parts) {
     if (node === null || typeof node !== 'object') return false;
     node = (node as Record<string, unknown>)[part];
   }
