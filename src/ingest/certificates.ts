@@ -1,5 +1,5 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { InputError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
@@ -10,6 +10,7 @@ import { HubDate } from '../schemas/common.ts';
 import { PersonName, type PersonRecord } from '../schemas/person.ts';
 import { TransferPersonRecord } from '../schemas/transfer-certificate.ts';
 import type { ReadItem } from '../sdk/adapter.ts';
+import { published } from '../store/published.ts';
 import type { Database } from '../store/types.ts';
 import { keyOf, mapItem, type RunProgress, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
@@ -141,6 +142,7 @@ export async function ingestCertificate(
           .selectFrom('persons')
           .select('id')
           .where('resident_code', '=', p.residentCode)
+          .where(published('persons'))
           .executeTakeFirst()
       : await registeredByAddress(trx, p.birthDate.iso, keys, destinationKey);
     const row = {
@@ -232,6 +234,7 @@ async function registeredByAddress(
     .selectFrom('persons')
     .select(['id', 'kana_key', 'name_key', 'address_key'])
     .where('birth_iso', '=', birthIso)
+    .where(published('persons'))
     .execute();
   const shares = (a: string, b: string) =>
     a !== '' && b.split('|').some((k) => k !== '' && a.split('|').includes(k));
@@ -270,7 +273,7 @@ export async function updateCertificateStatus(
  * The answer is keyed by the index of the person in `persons`.
  */
 export async function certificateIdsFor(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   persons: readonly PersonRecord[],
 ): Promise<Map<number, { id: string; certificateId: string }>> {
   const found = new Map<number, { id: string; certificateId: string }>();

@@ -8,6 +8,7 @@ import { HubDate } from '../schemas/common.ts';
 import { EnrolmentRecord, Program } from '../schemas/enrolment.ts';
 import type { ReadItem } from '../sdk/adapter.ts';
 import type { RejectInput } from '../store/imports-repo.ts';
+import { published } from '../store/published.ts';
 import type { Database } from '../store/types.ts';
 import { keyOf, mapItem, type RunProgress, rejectCollector, takeMeta } from './map-item.ts';
 import { sha256Hex, stableStringify } from './record-hash.ts';
@@ -91,6 +92,7 @@ async function writeEnrolments(
     .selectFrom('persons')
     .select(['id', 'atena_no'])
     .where('atena_no', 'in', [...new Set(unique.map((c) => c.record.atenaNo))])
+    .where(published('persons'))
     .execute();
   const personByAtena = new Map(persons.map((p) => [p.atena_no, p.id]));
   const prior = await trx
@@ -168,6 +170,8 @@ export async function linkEnrolments(trx: Transaction<Database>, personIds: stri
   const result = await sql`
     update enrolments e set person_id = p.id, updated_at = now()
     from persons p
-    where e.person_id is null and e.atena_no = p.atena_no and p.id in (${sql.join(personIds)})`.execute(trx);
+    where e.person_id is null and e.atena_no = p.atena_no and p.id in (${sql.join(personIds)}) and ${published('p')}`.execute(
+    trx,
+  );
   return Number(result.numAffectedRows ?? 0);
 }

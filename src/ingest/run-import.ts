@@ -21,8 +21,11 @@ import type { Database } from '../store/types.ts';
 import { ingestCertificate } from './certificates.ts';
 import { ingestEnrolments } from './enrolments.ts';
 import {
-  dropAbandonedStaging,
+  dropAbandoned,
   dropStaged,
+  dropUnpublished,
+  type InsertedPersons,
+  insertNewPersons,
   mergePersons,
   refreshStatistics,
   type StagedPersons,
@@ -163,8 +166,9 @@ export async function runImport(
       ...(layout ? { layout } : {}),
     };
     let staged: StagedPersons | undefined;
+    let inserted: InsertedPersons | undefined;
     if (bulk) {
-      await dropAbandonedStaging(db);
+      await dropAbandoned(db);
       state.rejectsStored = true;
       const batchSize = deps.batchSize ?? BULK_BATCH;
       staged =
@@ -191,10 +195,11 @@ export async function runImport(
               fingerprint,
             );
       checkRejects(state.counts, maxRejects);
+      inserted = await insertNewPersons(db, state, staged);
     }
     const items = () => reader.read(source.open(), context);
     await db.transaction().execute(async (trx) => {
-      if (staged) await mergePersons(trx, state, staged);
+      if (staged && inserted) await mergePersons(trx, state, staged, inserted);
       else if (entity === 'transfer-person')
         await ingestCertificate(trx, mapping, items(), state, deps.mappings);
       else await ingestEnrolments(trx, mapping, items(), state, deps.batchSize ?? 500, deps.mappings);
@@ -243,7 +248,10 @@ export async function runImport(
       })
       .where('id', '=', id)
       .execute();
-    if (bulk) await dropStaged(db, id);
+    if (bulk) {
+      await dropStaged(db, id);
+      await dropUnpublished(db, id);
+    }
     // The bulk path stored its rejects as it went (outside the rolled-back transaction).
     if (!state.rejectsStored) await insertRejects(db, id, state.keptRejects);
   }

@@ -1,5 +1,6 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { coalesced } from './coalesce.ts';
+import { published } from './published.ts';
 import type { Database, PersonRow } from './types.ts';
 
 /**
@@ -17,7 +18,7 @@ const addressKey = (alias: string) =>
 export function sharesWithRestricted(alias: string): Expression<SqlBool> {
   return sql<SqlBool>`exists (
     select 1 from persons r
-    where r.restricted and r.id <> ${sql.ref(`${alias}.id`)} and (
+    where r.restricted and r.id <> ${sql.ref(`${alias}.id`)} and ${published('r')} and (
       (r.household_id is not null and r.household_id = ${sql.ref(`${alias}.household_id`)}
         and r.municipality_code = ${sql.ref(`${alias}.municipality_code`)})
       or (${addressKey('r')} <> '' and ${addressKey('r')} = ${addressKey(alias)})
@@ -92,6 +93,7 @@ export function createDisclosureRepository(db: Kysely<Database>) {
           rowVersion('p').as('version'),
         ])
         .where('p.id', 'in', ids)
+        .where(published('p'))
         .execute()
         .then(byId),
     );
@@ -123,6 +125,7 @@ export function createDisclosureRepository(db: Kysely<Database>) {
         .select('p.id')
         .where('p.id', 'in', [...ids])
         .where('p.restricted', '=', false)
+        .where(published('p'))
         .where(sharesWithRestricted('p'))
         .execute();
       return new Set(rows.map((r) => r.id));
@@ -134,6 +137,7 @@ export function createDisclosureRepository(db: Kysely<Database>) {
         .selectFrom('persons as p')
         .select('p.id')
         .where('p.household_id', '=', householdId)
+        .where(published('p'))
         .where((eb) => eb.or([eb('p.restricted', '=', true), sharesWithRestricted('p')]))
         .limit(1)
         .executeTakeFirst();
@@ -149,13 +153,13 @@ export function createDisclosureRepository(db: Kysely<Database>) {
       const rows = await sql<{ certificate_id: string }>`
         select distinct tp.certificate_id
         from transfer_persons tp
-        join persons r on r.restricted and (
+        join persons r on r.restricted and ${published('r')} and (
           r.id = tp.matched_person_id
           or (tp.resident_code is not null and r.resident_code = tp.resident_code)
           or (tp.birth_iso is not null and r.birth_iso = tp.birth_iso and r.kana_key = tp.kana_key))
         union
         select c.id from transfer_certificates c
-        join persons r on r.restricted and ${addressKey('r')} <> '' and ${addressKey('r')} in (
+        join persons r on r.restricted and ${published('r')} and ${addressKey('r')} <> '' and ${addressKey('r')} in (
           regexp_replace(coalesce(c.record->'destination'->>'full', ''), '\\s', '', 'g'),
           regexp_replace(coalesce(c.record->'previousAddress'->>'full', ''), '\\s', '', 'g'))
       `.execute(db);
@@ -170,6 +174,7 @@ export function createDisclosureRepository(db: Kysely<Database>) {
         .select('id')
         .where('id', 'in', [...ids])
         .where('restricted', '=', true)
+        .where(published('persons'))
         .execute();
       return new Set(rows.map((r) => r.id));
     },
@@ -179,6 +184,7 @@ export function createDisclosureRepository(db: Kysely<Database>) {
       const rows = await db
         .selectFrom('persons as p')
         .select(['p.atena_no', 'p.household_id', 'p.restricted', 'p.record'])
+        .where(published('p'))
         .where((eb) => eb.or([eb('p.restricted', '=', true), sharesWithRestricted('p')]))
         .execute();
       const marks: RestrictedMarks = { atenaNos: [], householdIds: [], texts: [] };
@@ -210,6 +216,7 @@ export function createDisclosureRepository(db: Kysely<Database>) {
           .selectFrom('persons')
           .select('id')
           .where('household_id', '=', subjects.householdId)
+          .where(published('persons'))
           .execute();
         return new Set(rows.map((r) => r.id));
       }

@@ -3,6 +3,7 @@ import { kanaExactKey, kanaKey } from '../normalize/kana.ts';
 import { nameExactKey, nameKey } from '../normalize/name-key.ts';
 import { type PersonStanding, rowVersion, sharesWithRestricted, shielded } from './disclosure-repo.ts';
 import { likeEscape } from './like.ts';
+import { published } from './published.ts';
 import type { Database, PersonRow } from './types.ts';
 
 export interface PersonQuery {
@@ -77,7 +78,7 @@ export function createPersonsRepository(db: Kysely<Database>, options: { totalCa
      * API only those of persons whose answer it has not kept (see ViewCache).
      */
     async searchPage(q: PersonQuery): Promise<PersonStandingPage> {
-      let query = db.selectFrom('persons');
+      let query = db.selectFrom('persons').where(published('persons'));
       if (q.kana) {
         const k = `${likeEscape(kanaKey(q.kana))}%`;
         // The reading (the key's start) or the 通称's reading (after the `|`), each its own index.
@@ -164,6 +165,7 @@ export function createPersonsRepository(db: Kysely<Database>, options: { totalCa
       const { n } = await db
         .selectFrom('persons')
         .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where(published('persons'))
         .executeTakeFirstOrThrow();
       return Number(n);
     },

@@ -73,8 +73,18 @@ export interface PersonsTable {
   raw_hash: string | null;
   missing_since: Timestamp | null;
   last_import_id: string;
+  /**
+   * The run that inserted this person; while that run is in `unpublished_runs` readers do not
+   * see the person (src/store/published.ts).
+   */
+  inserted_by_run: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** A run whose new persons are written but not yet shown (migration 0017). */
+export interface UnpublishedRunsTable {
+  import_id: string;
 }
 
 /** A person with its provenance expanded to the stored form (view `person_records`). */
@@ -340,6 +350,7 @@ export interface Database {
   import_run_sources: ImportRunSourcesTable;
   import_seen: ImportSeenTable;
   import_staging: ImportStagingTable;
+  unpublished_runs: UnpublishedRunsTable;
   audit_log: AuditLogTable;
   audit_chain_head: AuditChainHeadTable;
   visits: VisitsTable;

@@ -1,10 +1,11 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { personsCsv } from '../../bench/persons-csv.ts';
 import type { App } from '../../src/app.ts';
 import { auth, keys } from '../helpers/app.ts';
 import { sharedHub, startPaused } from '../helpers/crash.ts';
-import { sampleBytes, samplePath } from '../helpers/files.ts';
+import { bytesSource, sampleBytes, samplePath } from '../helpers/files.ts';
 import { openChigasakiVisit } from '../helpers/visit.ts';
 
 /** Every file under a folder, relative to it (a live hub's staging owner file aside). */
@@ -160,4 +161,31 @@ describe('a hub killed with kill -9 leaves nothing behind and loses nothing', { 
       expect(await b.hub.dispatcher.runOnce()).toEqual({ delivered: 0, failed: 0, dead: 0 });
     });
   }
+
+  it('shows none of the new persons an import killed between two slices had written; the next run shows each once', async () => {
+    const a = app ?? (await reopen());
+    const shown = await a.hub.persons.count();
+    const csv = personsCsv();
+    const newcomers = path.join(hub.dir, 'newcomers.csv');
+    writeFileSync(
+      newcomers,
+      `${[csv.header, ...Array.from({ length: 40 }, (_, i) => csv.line(i))].join('\n')}\n`,
+    );
+    await close();
+    const child = await startPaused(hub.env, 'import-after-first-slice', 'import', newcomers);
+    await child.kill();
+    const b = await reopen();
+    expect(await b.hub.persons.count()).toBe(shown);
+    const run = await b.hub.importFile(bytesSource(readFileSync(newcomers), 'newcomers.csv'), {
+      adapter: 'juki-standard-csv',
+    });
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({ read: 40, inserted: 40 });
+    expect(await b.hub.persons.count()).toBe(shown + 40);
+    const stored = await b.hub.store.db
+      .selectFrom('persons')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(stored.n)).toBe(shown + 40);
+  });
 });

@@ -90,6 +90,72 @@ describe('the bulk person path (COPY into staging, one merge)', () => {
     expect(run.counts.inserted).toBe(7000);
     expect(readDone).toBeLessThan(importDone);
   });
+
+  it("shows a run's new persons all at once when it ends, and answers reads while it writes them", async () => {
+    const counts = async () => {
+      const { rows } = await sql<{ shown: number; stored: number }>`
+        select (select count(*)::int from person_records) as shown, (select count(*)::int from persons) as stored`.execute(
+        app.hub.store.db,
+      );
+      return rows[0]!;
+    };
+    const before = await counts();
+    expect(before.stored).toBe(before.shown);
+    const lines = Array.from({ length: 6000 }, (_, i) => csv.line(20_000 + i));
+    let done = false;
+    const importing = app.hub
+      .importFile(bytesSource(file(lines), 'newcomers.csv'), { adapter })
+      .finally(() => {
+        done = true;
+      });
+    const seen: { shown: number; stored: number }[] = [];
+    while (!done) {
+      seen.push(await counts());
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const run = await importing;
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({ read: 6000, inserted: 6000 });
+    // Readers saw the register before the run or after it, never part of it ...
+    expect(seen.filter((c) => c.shown !== before.shown && c.shown !== before.shown + 6000)).toEqual([]);
+    // ... and were answered while the new persons were already written but not yet shown.
+    expect(seen.some((c) => c.stored > before.stored && c.shown === before.shown)).toBe(true);
+    expect(await counts()).toEqual({ shown: before.shown + 6000, stored: before.stored + 6000 });
+    expect(await app.hub.store.db.selectFrom('unpublished_runs').selectAll().execute()).toEqual([]);
+  });
+
+  it('takes back, before the next run, the persons a run that died left unpublished', async () => {
+    const stored = async () =>
+      Number(
+        (
+          await app.hub.store.db
+            .selectFrom('persons')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const shownBefore = await app.hub.persons.count();
+    const storedBefore = await stored();
+    // What a process killed between two slices leaves: a run that no longer runs, its persons unpublished.
+    const dead = await app.hub.importFile(
+      bytesSource(file([csv.line(30_000), csv.line(30_001)]), 'dead.csv'),
+      {
+        adapter,
+      },
+    );
+    await sql`update import_runs set status = 'failed' where id = ${dead.id}`.execute(app.hub.store.db);
+    await sql`insert into unpublished_runs (import_id) values (${dead.id})`.execute(app.hub.store.db);
+    await sql`update persons set inserted_by_run = ${dead.id} where last_import_id = ${dead.id}`.execute(
+      app.hub.store.db,
+    );
+    expect(await stored()).toBe(storedBefore + 2);
+    expect(await app.hub.persons.count()).toBe(shownBefore);
+    const next = await app.hub.importFile(bytesSource(file([csv.line(30_002)]), 'next.csv'), { adapter });
+    expect(next.counts).toMatchObject({ inserted: 1 });
+    expect(await stored()).toBe(storedBefore + 1);
+    expect(await app.hub.persons.count()).toBe(shownBefore + 1);
+    expect(await app.hub.store.db.selectFrom('unpublished_runs').selectAll().execute()).toEqual([]);
+  });
 });
 
 describe('staging in a worker thread', () => {

@@ -15,6 +15,7 @@ import * as m0013 from './0013-visit-status.ts';
 import * as m0014 from './0014-disclosure.ts';
 import * as m0015 from './0015-compact-provenance.ts';
 import * as m0016 from './0016-person-search-index.ts';
+import * as m0017 from './0017-unpublished-persons.ts';
 
 /** Every migration, in order. A new one is a new file here; applied ones are never edited. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0014-disclosure': m0014,
   '0015-compact-provenance': m0015,
   '0016-person-search-index': m0016,
+  '0017-unpublished-persons': m0017,
 };
