@@ -28,6 +28,7 @@ import { finishOpenApiDocument } from './routes/openapi-document.ts';
 import { schemaController } from './routes/schema-compilers.ts';
 import { v1Routes } from './routes/v1/index.ts';
 import { newLocalKey } from './runtime/local-server.ts';
+import { ownerIsGone } from './runtime/owner.ts';
 import { createStaging, type Staging } from './runtime/staging.ts';
 import { allSchemas } from './schemas/index.ts';
 import type { Adapter } from './sdk/adapter.ts';
@@ -126,8 +127,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     throw e;
   }
   const imports = createImportsRepository(store.db);
-  // Only one embedded process uses a PGlite folder, so a `running` run left there is dead.
-  if (store.kind === 'pglite') await imports.failInterrupted();
+  // Only one embedded process uses a PGlite folder, so a `running` run left there is dead; on
+  // PostgreSQL only the runs of processes that are certainly gone (src/runtime/owner.ts).
+  await imports.failInterrupted(store.kind === 'pglite' ? undefined : ownerIsGone);
   // Spooled uploads and inbound copies of processes that were killed hold personal data.
   const staging = createStaging(config.stagingDir);
   const swept = await staging.sweep();

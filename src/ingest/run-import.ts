@@ -7,6 +7,7 @@ import { newId } from '../ids.ts';
 import type { MappingCatalog } from '../mapping/catalog.ts';
 import { scrubUnstorable } from '../normalize/storable-text.ts';
 import type { Encoding } from '../parsers/decode.ts';
+import { ownerIsGone, processOwner } from '../runtime/owner.ts';
 import type { ImportCounts, ImportRun, ImportWarning } from '../schemas/import-run.ts';
 import type { AdapterRegistry } from '../sdk/registry.ts';
 import type { CopyInto } from '../store/copy-into.ts';
@@ -149,6 +150,7 @@ export async function runImport(
       ...base,
       mode: options.mode ?? 'full',
       status: 'running',
+      owner: processOwner,
       counts: JSON.stringify(emptyCounts()),
       mapping_fingerprint: fingerprint,
     })
@@ -168,6 +170,8 @@ export async function runImport(
     let staged: StagedPersons | undefined;
     let inserted: InsertedPersons | undefined;
     if (bulk) {
+      // Another hub of this host that died mid-run (PostgreSQL) left its run `running`.
+      await imports.failInterrupted(ownerIsGone);
       await dropAbandoned(db);
       state.rejectsStored = true;
       const batchSize = deps.batchSize ?? BULK_BATCH;

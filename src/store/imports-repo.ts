@@ -161,8 +161,18 @@ export function createImportsRepository(db: Kysely<Database>) {
         })),
       };
     },
-    /** Marks runs left `running` by a process that died as failed (embedded, single instance). */
-    async failInterrupted(): Promise<number> {
+    /**
+     * Marks runs left `running` by a process that died as failed: every running run (embedded,
+     * single instance), or those whose owner `gone` says is certainly no longer running.
+     */
+    async failInterrupted(gone: (owner: string | null) => boolean = () => true): Promise<number> {
+      const running = await db
+        .selectFrom('import_runs')
+        .select(['id', 'owner'])
+        .where('status', '=', 'running')
+        .execute();
+      const dead = running.filter((r) => gone(r.owner)).map((r) => r.id);
+      if (dead.length === 0) return 0;
       const result = await db
         .updateTable('import_runs')
         .set({
@@ -171,6 +181,7 @@ export function createImportsRepository(db: Kysely<Database>) {
           error: JSON.stringify({ line: 0, code: 'HUB_ERR_INTERNAL', message: '取込中にハブが停止しました' }),
         })
         .where('status', '=', 'running')
+        .where('id', 'in', dead)
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },

@@ -114,6 +114,8 @@ export interface ImportRunsTable {
   mapping_fingerprint: string | null;
   error: Json<RejectEntry> | null;
   client_id: string | null;
+  /** The process running it while `running` (see `src/runtime/owner.ts`). */
+  owner: ColumnType<string | null, string | null | undefined, string | null>;
   started_at: Timestamp;
   finished_at: Timestamp | null;
 }

@@ -176,6 +176,13 @@ describe('a hub killed with kill -9 leaves nothing behind and loses nothing', { 
     await child.kill();
     const b = await reopen();
     expect(await b.hub.persons.count()).toBe(shown);
+    // The killed run is failed on reopening, on PostgreSQL too: its process is certainly gone.
+    const killed = await b.hub.store.db
+      .selectFrom('import_runs')
+      .select(['status', 'file_name'])
+      .where('file_name', '=', 'a.csv')
+      .execute();
+    expect(killed).toEqual([{ status: 'failed', file_name: 'a.csv' }]);
     const run = await b.hub.importFile(bytesSource(readFileSync(newcomers), 'newcomers.csv'), {
       adapter: 'juki-standard-csv',
     });
@@ -187,5 +194,6 @@ describe('a hub killed with kill -9 leaves nothing behind and loses nothing', { 
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     expect(Number(stored.n)).toBe(shown + 40);
+    expect(await b.hub.store.db.selectFrom('unpublished_runs').selectAll().execute()).toEqual([]);
   });
 });

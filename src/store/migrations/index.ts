@@ -16,6 +16,7 @@ import * as m0014 from './0014-disclosure.ts';
 import * as m0015 from './0015-compact-provenance.ts';
 import * as m0016 from './0016-person-search-index.ts';
 import * as m0017 from './0017-unpublished-persons.ts';
+import * as m0018 from './0018-import-run-owner.ts';
 
 /** Every migration, in order. A new one is a new file here; applied ones are never edited. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0015-compact-provenance': m0015,
   '0016-person-search-index': m0016,
   '0017-unpublished-persons': m0017,
+  '0018-import-run-owner': m0018,
 };
