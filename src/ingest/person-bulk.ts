@@ -182,9 +182,9 @@ export async function dropAbandoned(db: Kysely<Database>): Promise<void> {
 
 /**
  * The `persons` columns a merge writes and their values from staged rows (`from`: staging,
- * aliased or not, with its condition): new persons are unpublished when `unpublishedBy` names their run.
+ * aliased or not, with its condition). A new person carries its run in `inserted_by_run`.
  */
-function insertStaged(from: RawBuilder<unknown>, now: Date, unpublishedBy: string | null) {
+function insertStaged(from: RawBuilder<unknown>, now: Date) {
   return sql`
     insert into persons as p (id, source_key, municipality_code, atena_no, household_id, household_order,
       resident_code, status, kana_key, name_key, kana_exact, name_exact, address_key, birth_iso, restricted,
@@ -192,7 +192,7 @@ function insertStaged(from: RawBuilder<unknown>, now: Date, unpublishedBy: strin
       created_at, updated_at)
     select person_id, source_key, municipality_code, atena_no, household_id, household_order,
       resident_code, status, kana_key, name_key, kana_exact, name_exact, address_key, birth_iso, restricted,
-      record, record_hash, raw_hash, provenance_map, line, null, import_id, ${unpublishedBy}::text, ${now}, ${now}
+      record, record_hash, raw_hash, provenance_map, line, null, import_id, import_id, ${now}, ${now}
     from ${from}`;
 }
 
@@ -212,7 +212,7 @@ export async function insertNewPersons(
   // Staging has no statistics of its own until analysed: without them the planner may join it
   // row by row (quadratic in the file) instead of hashing it once. The record is left out: its
   // statistics serve no plan and reading them costs the most.
-  await sql`analyze import_staging (import_id, line, source_key, municipality_code)`.execute(db);
+  await sql`analyze import_staging (import_id, source_key, municipality_code)`.execute(db);
   lap(state.phases, 'analyze', started);
   if (staged.mapped === 0) return { linked: [] };
   const linked = await newcomersFromCertificates(db, id);
@@ -229,22 +229,20 @@ export async function insertNewPersons(
   for (let from = 0, next = size; from < blocks; from = next) {
     next = from + size;
     const sliceStarted = performance.now();
+    const inSlice = sql`s.ctid >= ${`(${from},0)`}::tid and s.ctid < ${`(${next},0)`}::tid and s.import_id = ${id}`;
     // A person another run inserted meanwhile (two instances, one file) stays staged for the merge.
     const result = await sql`
       with inserted as (
         ${insertStaged(
           sql`import_staging s
-            where s.ctid >= ${`(${from},0)`}::tid and s.ctid < ${`(${next},0)`}::tid
-              and s.import_id = ${id} and s.record is not null
+            where ${inSlice} and s.record is not null
               and not exists (select 1 from persons e where e.source_key = s.source_key)`,
           now,
-          id,
         )}
         on conflict (source_key) do nothing
         returning p.source_key)
       delete from import_staging s using inserted i
-      where s.ctid >= ${`(${from},0)`}::tid and s.ctid < ${`(${next},0)`}::tid
-        and s.import_id = ${id} and s.source_key = i.source_key`.execute(db);
+      where ${inSlice} and s.source_key = i.source_key`.execute(db);
     state.counts.inserted += Number(result.numAffectedRows ?? 0);
     if (from === 0) await pauseForTest('import-after-first-slice');
     const took = performance.now() - sliceStarted;
@@ -285,10 +283,11 @@ export async function mergePersons(
     state.counts.inserted += c.inserted;
     state.counts.updated += c.updated;
     state.counts.unchanged += c.unchanged;
-    // A person left unpublished by a run that never ended is taken over (and shown) by this one.
+    // What is left updates persons (the slices inserted the new ones; one inserted here, whose
+    // earlier row went meanwhile, is this run's like theirs), and a person left unpublished by a
+    // run that never ended is taken over (and shown) by this one.
     await sql`
-      with merged as (
-        ${insertStaged(sql`import_staging where import_id = ${id} and record is not null`, now, null)}
+        ${insertStaged(sql`import_staging where import_id = ${id} and record is not null`, now)}
         on conflict (source_key) do update set
           municipality_code = excluded.municipality_code, atena_no = excluded.atena_no,
           household_id = excluded.household_id, household_order = excluded.household_order,
@@ -300,13 +299,7 @@ export async function mergePersons(
           missing_since = null, last_import_id = excluded.last_import_id, inserted_by_run = null,
           updated_at = excluded.updated_at
         where p.record_hash <> excluded.record_hash or p.missing_since is not null
-          or p.raw_hash is distinct from excluded.raw_hash or not ${published('p')}
-        returning p.id, p.atena_no, (p.xmax = 0) as inserted
-      )
-      -- Departmental rows that waited for these persons are theirs now.
-      update enrolments e set person_id = m.id, updated_at = now()
-      from merged m
-      where m.inserted and e.person_id is null and e.atena_no = m.atena_no`.execute(trx);
+          or p.raw_hash is distinct from excluded.raw_hash or not ${published('p')}`.execute(trx);
     phase('merge');
     const waiting = await trx
       .selectFrom('enrolments')
@@ -315,6 +308,7 @@ export async function mergePersons(
       .limit(1)
       .executeTakeFirst();
     if (waiting) {
+      // Departmental rows that waited for the new persons are theirs now.
       await sql`
         update enrolments e set person_id = p.id, updated_at = now()
         from persons p
